@@ -1,0 +1,78 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Django 6.1 needs Python 3.12 or newer: take the first one found.
+PYTHON_FOR_VENV := $(shell for c in python3.12 python3.13 python3.14 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3.13 \
+	/usr/local/bin/python3.12 /usr/bin/python3.12 /usr/bin/python3.13 python3; do \
+	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	echo $$c; break; fi; done)
+
+.PHONY: help run test lint format bench vendor check-deploy clean install install-dev chromium
+
+help:
+	@echo "make run    run the whole platform with demo data on http://127.0.0.1:8000/"
+	@echo "make test   install what the tests need and run every test"
+	@echo "make lint   ruff checks and formatting"
+	@echo "make vendor refresh static/vendor (Bootstrap, htmx) from npm"
+
+$(VENV)/bin/python:
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "Python 3.12 or newer is needed and none was found."; \
+		echo "Install it (Debian/Ubuntu: apt-get install python3.12 python3.12-venv; or pyenv install 3.12)"; \
+		echo "then run this again."; exit 1; fi
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+# The demo: DEBUG on, staff MFA off so the demo logins work at once. Override on the command
+# line or in the environment (e.g. DATABASE_URL=postgres://... make run).
+run: export DEBUG ?= true
+run: export STAFF_MFA_REQUIRED ?= false
+run: export PYTHONUNBUFFERED := 1
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@echo "Starting web, Celery worker and Celery beat. Open http://127.0.0.1:8000/ (Ctrl-C stops all)."
+	@echo "Emails are printed here and saved in var/mail/ as .eml files."
+	$(VENV)/bin/honcho start -f Procfile.dev
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null || { \
+			echo "Could not install chromium. Install it with: apt-get install chromium"; exit 1; }; \
+	fi
+
+PYTEST_ARGS ?=
+test: install-dev chromium
+	$(VENV)/bin/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+vendor:
+	bash scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) var staticfiles node_modules

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BursariesConfig(AppConfig):
+    name = "bursaries"
+    verbose_name = "Bursaries"
