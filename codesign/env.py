@@ -10,7 +10,8 @@ FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; an empty value counts as not set."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -54,31 +55,31 @@ EMAIL_BACKENDS = {
 
 
 def parse_email_url(url: str, *, default_folder: str) -> dict[str, object]:
-    """Turn EMAIL_URL into Django's EMAIL_* settings.
+    """Turn EMAIL_URL into the default entry of Django's MAILERS setting.
 
     smtp://user:pass@host:587 uses STARTTLS, smtps://user:pass@host:465 uses SSL,
     demo:///path/to/folder prints each email and saves it as an .eml file,
-    console://, memory:// and dummy:// are Django's own test backends.
+    console://, memory:// and dummy:// are Django's own backends for trying things out.
     """
     parsed = urlparse(url)
     scheme = parsed.scheme.lower()
     if scheme not in EMAIL_BACKENDS:
         known = ", ".join(sorted(EMAIL_BACKENDS))
         raise ImproperlyConfigured(f"EMAIL_URL should start with one of {known}, not {url!r}.")
-    options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-    config: dict[str, object] = {"EMAIL_BACKEND": EMAIL_BACKENDS[scheme]}
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    options: dict[str, object] = {}
     if scheme in {"smtp", "smtps", "submission"}:
         if not parsed.hostname:
             raise ImproperlyConfigured("EMAIL_URL needs a host name, like smtp://user:pass@host:587.")
-        config.update(
-            EMAIL_HOST=parsed.hostname,
-            EMAIL_PORT=parsed.port or (465 if scheme == "smtps" else 587),
-            EMAIL_HOST_USER=unquote(parsed.username or ""),
-            EMAIL_HOST_PASSWORD=unquote(parsed.password or ""),
-            EMAIL_USE_SSL=scheme == "smtps",
-            EMAIL_USE_TLS=scheme != "smtps" and options.get("tls", "true").lower() in TRUE,
-            EMAIL_TIMEOUT=int(options.get("timeout", "20")),
-        )
+        options = {
+            "host": parsed.hostname,
+            "port": parsed.port or (465 if scheme == "smtps" else 587),
+            "username": unquote(parsed.username or ""),
+            "password": unquote(parsed.password or ""),
+            "use_ssl": scheme == "smtps",
+            "use_tls": scheme != "smtps" and query.get("tls", "true").lower() in TRUE,
+            "timeout": int(query.get("timeout", "20")),
+        }
     if scheme == "demo":
-        config["EMAIL_FILE_PATH"] = unquote(parsed.path) or default_folder
-    return config
+        options = {"folder": unquote(parsed.path) or default_folder}
+    return {"BACKEND": EMAIL_BACKENDS[scheme], "OPTIONS": options}

@@ -4,6 +4,7 @@ One module for every place it runs: production, `make run` and the tests differ 
 environment variables (see .env.example and the table in README.md).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -148,6 +149,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "codesign")
+if TESTING:
+    # Parallel test processes share one broker: each gets a queue of its own.
+    CELERY_TASK_DEFAULT_QUEUE += "-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/London")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Tests run tasks in-process unless a test starts a real worker (tests/conftest.py).
@@ -163,10 +167,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Email: by default each email is printed and saved as an .eml file in var/mail.
-_email = parse_email_url(
-    env_str("EMAIL_URL", f"demo://{VAR_DIR / 'mail'}"), default_folder=str(VAR_DIR / "mail")
-)
-globals().update(_email)
+MAILERS = {
+    "default": parse_email_url(
+        env_str("EMAIL_URL", f"demo://{VAR_DIR / 'mail'}"), default_folder=str(VAR_DIR / "mail")
+    )
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Co-design <noreply@example.org>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
@@ -237,6 +242,10 @@ STORAGES = {
         )
     },
 }
+
+# Locally and in tests WhiteNoise serves straight from static/ without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,7 +1,6 @@
 from collections.abc import Sequence
 from pathlib import Path
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
@@ -11,9 +10,9 @@ from django.utils.crypto import get_random_string
 class ConsoleAndFolderBackend(BaseEmailBackend):
     """For `make run`: say each email in the console and keep it as an .eml file to open."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.folder = Path(settings.EMAIL_FILE_PATH)
+    def __init__(self, *, folder: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.folder = Path(folder)
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         self.folder.mkdir(parents=True, exist_ok=True)

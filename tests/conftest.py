@@ -1,0 +1,117 @@
+"""Shared fixtures: named personas, and the settings every test starts from."""
+
+import os
+
+import pytest
+
+from participants.models import Perspective
+from programmes.models import TeamRole
+from tests.factories import MembershipFactory, ProfileFactory, ProgrammeFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _plain_settings(settings):
+    """Tests see the product as deployed: MFA for staff on, whatever the shell says."""
+    settings.STAFF_MFA_REQUIRED = True
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(title="Diabetes care together", slug="diabetes-care-together")
+
+
+@pytest.fixture
+def other_programme(db):
+    return ProgrammeFactory(title="Better mental health for students", slug="student-mental-health")
+
+
+def _person(email: str, perspectives: list[str], **kwargs):
+    user = UserFactory(email=email, **kwargs)
+    ProfileFactory(user=user, perspectives=perspectives)
+    return user
+
+
+@pytest.fixture
+def organiser(programme):
+    user = _person("organiser@example.org", [Perspective.MANAGER])
+    MembershipFactory(programme=programme, user=user, role=TeamRole.ORGANISER)
+    return user
+
+
+@pytest.fixture
+def other_organiser(other_programme):
+    user = _person("other.organiser@example.org", [Perspective.MANAGER])
+    MembershipFactory(programme=other_programme, user=user, role=TeamRole.ORGANISER)
+    return user
+
+
+@pytest.fixture
+def reviewer(programme):
+    user = _person("reviewer@example.org", [Perspective.RESEARCHER])
+    MembershipFactory(programme=programme, user=user, role=TeamRole.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def patient(db):
+    return _person("patient@example.org", [Perspective.PATIENT])
+
+
+@pytest.fixture
+def carer(db):
+    return _person("carer@example.org", [Perspective.CARER])
+
+
+@pytest.fixture
+def young_person(db):
+    return _person("young@example.org", [Perspective.YOUNG_PERSON])
+
+
+@pytest.fixture
+def professional(db):
+    return _person("professional@example.org", [Perspective.HEALTH_PROFESSIONAL])
+
+
+@pytest.fixture
+def admin(db):
+    return _person("admin@example.org", [], is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def with_mfa():
+    """Give a user a TOTP authenticator, as if they had set one up."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
+    from allauth.mfa.utils import encrypt
+
+    def give(user):
+        Authenticator.objects.create(
+            user=user,
+            type=Authenticator.Type.TOTP,
+            data={"secret": encrypt(generate_totp_secret())},
+        )
+        return user
+
+    return give
+
+
+@pytest.fixture
+def celery_app():
+    """Our own Celery app, sending through the configured broker (Redis in CI) to a real
+    worker started by celery's `celery_worker` fixture, instead of running tasks in-process."""
+    from codesign.celery import app
+
+    app.conf.task_always_eager = False
+    with app.connection_for_write() as connection:
+        # Drop messages a crashed earlier run may have left in this process's queue.
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
+    yield app
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def celery_worker_parameters():
+    return {"perform_ping_check": False, "shutdown_timeout": 20}
