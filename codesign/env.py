@@ -70,7 +70,9 @@ def parse_email_url(url: str, *, default_folder: str) -> dict[str, object]:
     options: dict[str, object] = {}
     if scheme in {"smtp", "smtps", "submission"}:
         if not parsed.hostname:
-            raise ImproperlyConfigured("EMAIL_URL needs a host name, like smtp://user:pass@host:587.")
+            raise ImproperlyConfigured(
+                "EMAIL_URL needs a host name, like smtp://user:pass@host:587."
+            )
         options = {
             "host": parsed.hostname,
             "port": parsed.port or (465 if scheme == "smtps" else 587),

@@ -1,6 +1,8 @@
 """Shared fixtures: named personas, and the settings every test starts from."""
 
+import copy
 import os
+import uuid
 
 import pytest
 
@@ -14,8 +16,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _plain_settings(settings):
-    """Tests see the product as deployed: MFA for staff on, whatever the shell says."""
+    """Tests see the product as deployed: MFA for staff on, whatever the shell says. Each test
+    gets a cache of its own (a fresh key prefix on Redis), so rate limits never leak between
+    tests or parallel test processes."""
     settings.STAFF_MFA_REQUIRED = True
+    caches = copy.deepcopy(settings.CACHES)
+    fresh = uuid.uuid4().hex
+    caches["default"]["KEY_PREFIX"] = f"test-{fresh}"
+    caches["default"].setdefault("LOCATION", fresh)
+    if caches["default"]["BACKEND"].endswith("LocMemCache"):
+        caches["default"]["LOCATION"] = fresh
+    settings.CACHES = caches
 
 
 @pytest.fixture

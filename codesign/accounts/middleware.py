@@ -29,8 +29,7 @@ class StaffMFAMiddleware:
         if not settings.STAFF_MFA_REQUIRED or not request.user.is_authenticated:
             return None
         is_staff_view = getattr(view_func, "staff_page", False) or (
-            request.resolver_match is not None
-            and request.resolver_match.namespace == "admin"
+            request.resolver_match is not None and request.resolver_match.namespace == "admin"
         )
         if not is_staff_view or not has_staff_role(request.user):
             return None

@@ -31,9 +31,7 @@ def team_roles(user: Any) -> frozenset[tuple[int, str]]:
         return frozenset()
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
-        cached = frozenset(
-            Membership.objects.filter(user=user).values_list("programme_id", "role")
-        )
+        cached = frozenset(Membership.objects.filter(user=user).values_list("programme_id", "role"))
         setattr(user, _ROLES_CACHE, cached)
     return cached
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,18 +14,50 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, max_length=100, verbose_name='name we should use')),
-                ('perspectives', models.JSONField(blank=True, default=list)),
-                ('described_as', models.CharField(blank=True, max_length=100, verbose_name='how you want to be described')),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('guardian_name', models.CharField(blank=True, max_length=100, verbose_name="parent or guardian's name")),
-                ('guardian_email', models.EmailField(blank=True, max_length=254, verbose_name="parent or guardian's email address")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "display_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="name we should use"),
+                ),
+                ("perspectives", models.JSONField(blank=True, default=list)),
+                (
+                    "described_as",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="how you want to be described"
+                    ),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "guardian_name",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="parent or guardian's name"
+                    ),
+                ),
+                (
+                    "guardian_email",
+                    models.EmailField(
+                        blank=True,
+                        max_length=254,
+                        verbose_name="parent or guardian's email address",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -37,9 +37,7 @@ def _sign_up_and_verify(client, email: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_welcome_email_goes_out_through_a_real_worker_after_verified_sign_up(
-    client, celery_worker
-):
+def test_welcome_email_goes_out_through_a_real_worker_after_verified_sign_up(client, celery_worker):
     if os.environ.get("CI"):
         assert settings.CELERY_BROKER_URL.startswith("redis://"), "CI must use real Redis"
 

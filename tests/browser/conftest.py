@@ -14,7 +14,6 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from django.core.cache import cache  # noqa: E402
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright  # noqa: E402
 
 BROWSER_TESTS_DIR = Path(__file__).parent
@@ -66,12 +65,6 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     )
     yield browser
     browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Rate limits and used TOTP codes live in the cache; each journey starts with none."""
-    cache.clear()
 
 
 @pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))

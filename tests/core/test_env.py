@@ -5,7 +5,9 @@ from codesign.env import env_bool, env_int, parse_email_url
 
 
 def test_smtp_url_becomes_a_starttls_mailer_with_its_credentials():
-    mailer = parse_email_url("smtp://user%40example.org:p%2Fss@mail.example.org:2525", default_folder="x")
+    mailer = parse_email_url(
+        "smtp://user%40example.org:p%2Fss@mail.example.org:2525", default_folder="x"
+    )
 
     assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert mailer["OPTIONS"] == {

@@ -64,7 +64,9 @@ def test_a_person_can_hold_both_roles_in_one_programme(organiser, programme):
     assert permissions.can_review_bursaries(organiser, programme)
 
 
-def test_programmes_for_team_member_lists_only_their_programmes(organiser, programme, other_programme):
+def test_programmes_for_team_member_lists_only_their_programmes(
+    organiser, programme, other_programme
+):
     assert list(permissions.programmes_for_team_member(organiser)) == [programme]
 
 

@@ -55,7 +55,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 @pytest.mark.slow_subprocess
 def test_seed_demo_refuses_to_run_on_a_production_site(tmp_path):
-    env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "VAR_DIR": str(tmp_path)}
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "VAR_DIR": str(tmp_path),
+    }
 
     result = _manage("seed_demo", env=env)
 

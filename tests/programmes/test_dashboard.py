@@ -6,7 +6,9 @@ from tests.factories import MembershipFactory, ProgrammeFactory
 URL = reverse("programmes:dashboard")
 
 
-def test_organiser_with_mfa_sees_their_programmes_and_role(client, organiser, with_mfa, other_programme):
+def test_organiser_with_mfa_sees_their_programmes_and_role(
+    client, organiser, with_mfa, other_programme
+):
     client.force_login(with_mfa(organiser))
 
     response = client.get(URL)
@@ -45,7 +47,9 @@ def test_staff_without_two_step_sign_in_are_sent_to_set_it_up(client, organiser)
     assert b"authenticator app" in response.content
 
 
-def test_staff_can_reach_their_pages_without_mfa_when_the_setting_is_off(client, organiser, settings):
+def test_staff_can_reach_their_pages_without_mfa_when_the_setting_is_off(
+    client, organiser, settings
+):
     settings.STAFF_MFA_REQUIRED = False
     client.force_login(organiser)
 
