@@ -57,6 +57,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "team role"
         ordering = ["programme", "role", "user__email"]
         constraints = [
             models.UniqueConstraint(
