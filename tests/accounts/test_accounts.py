@@ -89,6 +89,10 @@ def test_sign_up_with_a_taken_address_does_not_say_it_is_taken(client, patient):
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert User.objects.filter(email=patient.email).count() == 1
+    # The owner of the address is told instead, with a way back into their account.
+    (notice,) = mail.outbox
+    assert notice.subject == "You already have an account"
+    assert "/accounts/password/reset/" in notice.body
 
 
 def test_seed_demo_creates_every_role_and_perspective_and_can_run_twice(db, settings, capsys):
