@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use.
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM use
+# (Django reads this when a query runs, so setting it here, before any test, is enough).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright  # noqa: E402
 
 BROWSER_TESTS_DIR = Path(__file__).parent
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -51,13 +51,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     return report
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright runs, its event loop counts as running in the
+# test thread, and Django (through asgiref) then keeps database connections per context
+# instead of per thread. Stopping Playwright after the last browser test gives the rest of
+# the run back the connections pytest-django set up.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     expect.set_options(timeout=TIMEOUT_MS)
     browser = playwright.chromium.launch(
@@ -81,13 +85,15 @@ def page(
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    yield page
-    failed = any(
-        getattr(getattr(request.node, f"report_{when}", None), "failed", False)
-        for when in ("setup", "call")
-    )
-    if failed:
-        ARTIFACTS_DIR.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
-        page.screenshot(path=ARTIFACTS_DIR / f"{name}.png", full_page=True)
-    context.close()
+    try:
+        yield page
+        failed = any(
+            getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+            for when in ("setup", "call")
+        )
+        if failed:
+            ARTIFACTS_DIR.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1]).strip("_")
+            page.screenshot(path=ARTIFACTS_DIR / f"{name}.png", full_page=True)
+    finally:
+        context.close()

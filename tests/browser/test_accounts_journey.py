@@ -19,10 +19,17 @@ def menu_is_folded(page: Page) -> bool:
 
 
 def open_menu(page: Page) -> None:
-    """On a phone the header menu is folded behind the Menu button; open it."""
+    """On a phone the header menu is folded behind the Menu button; open it.
+
+    Call it once the page is the one you expect: Bootstrap's script runs just before
+    DOMContentLoaded, and a click before that does nothing.
+    """
     if not menu_is_folded(page):
         return
     toggler = page.get_by_role("button", name="Menu")
+    if toggler.get_attribute("aria-expanded") == "true":
+        return
+    page.wait_for_load_state("domcontentloaded")
     toggler.click()
     expect(toggler).to_have_attribute("aria-expanded", "true")
     # Bootstrap adds `show` once the opening animation has finished.
@@ -34,19 +41,19 @@ def main_menu(page: Page):
 
 
 def expect_signed_in_as(page: Page, email: str) -> None:
+    signed_in_as = main_menu(page).get_by_text("Signed in as")
+    expect(signed_in_as).to_have_text(re.compile(rf"^Signed in as {re.escape(email)}\b"))
     open_menu(page)
-    expect(main_menu(page).get_by_text("Signed in as")).to_have_text(
-        re.compile(rf"^Signed in as {re.escape(email)}\b")
-    )
+    expect(signed_in_as).to_be_visible()
     assert_accessible(page)
 
 
 def sign_out(page: Page) -> None:
     open_menu(page)
     main_menu(page).get_by_role("button", name="Sign out").click()
+    expect(main_menu(page).get_by_text("Signed in as")).to_have_count(0)
     open_menu(page)
     expect(main_menu(page).get_by_role("link", name="Sign in")).to_be_visible()
-    expect(main_menu(page).get_by_text("Signed in as")).to_have_count(0)
     assert_accessible(page)
 
 
@@ -54,8 +61,8 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
 
 
@@ -73,12 +80,12 @@ def test_new_person_signs_up_verifies_email_and_signs_in(page: Page, live_server
 
     expect(page.get_by_role("heading", level=1, name="Create an account")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_label("Password (again)").fill(password)
+    page.get_by_label("Password again").fill(password)
     page.get_by_role("main").get_by_role("button", name="Create an account").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Check your email")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert_accessible(page)
 
     assert len(mail.outbox) == 1
@@ -89,8 +96,9 @@ def test_new_person_signs_up_verifies_email_and_signs_in(page: Page, live_server
     assert link.group(0).startswith(live_server.url)
 
     page.goto(link.group(0))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
     assert_accessible(page)
-    page.get_by_role("main").get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Confirm my email address").click()
 
     expect_signed_in_as(page, email)
     welcomes = [message for message in mail.outbox if "Welcome" in message.subject]
@@ -113,15 +121,24 @@ def test_organiser_sets_up_two_step_sign_in_before_reaching_staff_pages(
     expect_signed_in_as(page, organiser.email)
 
     page.goto("/programmes/manage/")
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+    # Staff need two-step sign-in; allauth first asks for the password again before setting
+    # it up, even just after signing in.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     expect(page.get_by_role("status")).to_contain_text("Set up an authenticator app")
+    assert_accessible(page)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step sign-in")
     assert_accessible(page)
     secret = page.get_by_label("Setup key").input_value()
     assert secret
-    page.get_by_label("Authenticator code").fill(totp_code(secret))
-    page.get_by_role("main").get_by_role("button", name="Activate").click()
+    page.get_by_label("Code from your authenticator app").fill(totp_code(secret))
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Recovery codes")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery codes")
+    expect(page.get_by_label("Your unused recovery codes")).not_to_be_empty()
     assert_accessible(page)
 
     page.goto("/programmes/manage/")
@@ -131,9 +148,9 @@ def test_organiser_sets_up_two_step_sign_in_before_reaching_staff_pages(
 
     sign_out(page)
     sign_in(page, organiser.email, PASSWORD)
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-step sign-in")
     assert_accessible(page)
-    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_label("Code from your authenticator app").fill(totp_code(secret))
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
     expect_signed_in_as(page, organiser.email)
 
