@@ -4,6 +4,7 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from celery.signals import task_postrun
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -43,7 +44,8 @@ def test_welcome_email_goes_out_through_a_real_worker_after_verified_sign_up(cli
 
     _sign_up_and_verify(client, "new.person@example.org")
 
-    _wait_for(lambda: any("Welcome" in m.subject for m in mail.outbox))
+    # The outbox row is committed just after the email leaves: wait for the row.
+    _wait_for(lambda: OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).exists())
     welcome = [m for m in mail.outbox if "Welcome" in m.subject]
     assert len(welcome) == 1
     assert welcome[0].to == ["new.person@example.org"]
@@ -56,13 +58,23 @@ def test_welcome_email_goes_out_through_a_real_worker_after_verified_sign_up(cli
 @pytest.mark.django_db(transaction=True)
 def test_welcome_task_sent_twice_to_the_worker_sends_one_email(celery_worker):
     user = UserFactory(email="twice@example.org")
+    finished = []
 
-    welcome_email_send_task.delay(user.pk)
-    welcome_email_send_task.delay(user.pk)
+    def count(sender=None, **kwargs):
+        if sender.name == welcome_email_send_task.name:
+            finished.append(kwargs["state"])
 
-    _wait_for(lambda: OutboxMessage.objects.filter(status="sent").exists())
-    # The second task finds the first one's outbox row and sends nothing.
-    _wait_for(lambda: OutboxMessage.objects.get().attempts == 1)
+    task_postrun.connect(count)
+    try:
+        welcome_email_send_task.delay(user.pk)
+        welcome_email_send_task.delay(user.pk)
+        _wait_for(lambda: len(finished) == 2)
+    finally:
+        task_postrun.disconnect(count)
+
+    assert finished == ["SUCCESS", "SUCCESS"]
+    # The second task found the first one's outbox row and sent nothing.
+    assert OutboxMessage.objects.get().attempts == 1
     assert [m.to for m in mail.outbox] == [["twice@example.org"]]
 
 
