@@ -1,0 +1,365 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import Perspective
+from programmes.models import Cohort, Programme, Stage
+
+
+class Venue(models.Model):
+    """A place workshops happen, reused across workshops and programmes."""
+
+    name = models.CharField(max_length=200)
+    address = models.TextField(help_text="The full address, including the postcode.")
+    postcode = models.CharField(max_length=10, blank=True)
+    step_free = models.BooleanField("step-free access", default=False)
+    hearing_loop = models.BooleanField("hearing loop", default=False)
+    quiet_room = models.BooleanField("quiet room", default=False)
+    accessible_toilets = models.BooleanField("accessible toilets", default=False)
+    parking = models.CharField(
+        "parking", max_length=300, blank=True, help_text="e.g. 3 blue-badge spaces by the door."
+    )
+    public_transport = models.CharField(
+        "nearest public transport",
+        max_length=300,
+        blank=True,
+        help_text="e.g. Bus 12 stops outside; the train station is a 10 minute walk.",
+    )
+    access_notes = models.TextField("other access information", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def access_features(self) -> list[str]:
+        """What the venue has, in words."""
+        features = []
+        for field in ("step_free", "hearing_loop", "quiet_room", "accessible_toilets"):
+            if getattr(self, field):
+                features.append(str(self._meta.get_field(field).verbose_name))
+        return features
+
+
+class WorkshopQuerySet(models.QuerySet["Workshop"]):
+    def published(self) -> "WorkshopQuerySet":
+        return self.filter(
+            status=Workshop.Status.PUBLISHED, programme__status__in=Programme.public_statuses()
+        )
+
+    def upcoming(self) -> "WorkshopQuerySet":
+        return self.filter(ends_at__gte=timezone.now())
+
+    def with_counts(self) -> "WorkshopQuerySet":
+        return self.annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+            ),
+            waitlisted_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+            ),
+        )
+
+
+class Workshop(models.Model):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid (in person and online)"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="workshops")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.SET_NULL, null=True, blank=True, related_name="workshops"
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.SET_NULL, null=True, blank=True, related_name="workshops"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(
+        "what it involves",
+        blank=True,
+        help_text="Markdown: **bold**, *italic*, lists with - and [links](https://...).",
+    )
+    audience = models.CharField(
+        "who it is for",
+        max_length=300,
+        blank=True,
+        help_text="e.g. Young people aged 14 to 25 with diabetes, their parents, and clinic staff.",
+    )
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="workshops"
+    )
+    joining_url = models.URLField(
+        "online joining link",
+        blank=True,
+        help_text="Shown only to people with a confirmed place.",
+    )
+    capacity = models.PositiveIntegerField("places", help_text="How many people can come in all.")
+    registration_opens_at = models.DateTimeField("registration opens", null=True, blank=True)
+    registration_closes_at = models.DateTimeField("registration closes", null=True, blank=True)
+    bursaries_available = models.BooleanField(
+        "bursaries available",
+        default=False,
+        help_text="Costs like travel and care can be paid for people with lived experience.",
+    )
+    payment_details = models.CharField(
+        "what is paid or covered",
+        max_length=300,
+        blank=True,
+        help_text="e.g. Travel paid, lunch provided, £25 voucher for your time.",
+    )
+    safeguarding_lead_name = models.CharField("safeguarding lead", max_length=100)
+    safeguarding_lead_contact = models.CharField(
+        "safeguarding lead's email or phone", max_length=200
+    )
+    access_contact_name = models.CharField("contact for access questions", max_length=100)
+    access_contact_details = models.CharField("access contact's email or phone", max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    cancelled_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="workshops_workshop_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The workshop must end after it starts."
+        if (
+            self.registration_closes_at
+            and self.starts_at
+            and self.registration_closes_at > self.starts_at
+        ):
+            errors["registration_closes_at"] = "Registration must close before the workshop starts."
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = "Registration must close after it opens."
+        if self.format in (self.Format.IN_PERSON, self.Format.HYBRID) and not self.venue_id:
+            errors["venue"] = (
+                "Choose where it happens: in-person and hybrid workshops need a venue."
+            )
+        if self.format in (self.Format.ONLINE, self.Format.HYBRID) and not self.joining_url:
+            errors["joining_url"] = (
+                "Add the online joining link: online and hybrid workshops need one."
+            )
+        if self.cohort_id and self.programme_id and self.cohort.programme_id != self.programme_id:
+            errors["cohort"] = "Choose a cohort of this programme."
+        if self.stage_id and self.programme_id and self.stage.programme_id != self.programme_id:
+            errors["stage"] = "Choose a stage of this programme."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.format in (self.Format.IN_PERSON, self.Format.HYBRID)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (self.Format.ONLINE, self.Format.HYBRID)
+
+    @property
+    def registration_is_open(self) -> bool:
+        now = timezone.now()
+        if not self.is_published or self.is_past:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return False
+        return now < self.starts_at
+
+
+class PlaceReservation(models.Model):
+    """Places kept for people of some perspectives, e.g. 8 for patients and carers."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="reservations")
+    perspectives = models.JSONField(
+        default=list, help_text="The perspectives these places are kept for."
+    )
+    places = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.places} places for {', '.join(self.perspectives)}"
+
+    def clean(self) -> None:
+        unknown = set(self.perspectives) - set(Perspective.values)
+        if not self.perspectives or unknown:
+            raise ValidationError({"perspectives": "Choose at least one perspective."})
+        if self.places < 1:
+            raise ValidationError({"places": "Keep at least 1 place, or remove this line."})
+
+
+class AgendaItem(models.Model):
+    class LivedExperienceRole(models.TextChoices):
+        NONE = "", "No"
+        LED = "led", "Led by someone with lived experience"
+        CO_LED = "co_led", "Co-led by someone with lived experience"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agenda")
+    starts_at = models.TimeField("starts")
+    ends_at = models.TimeField("ends")
+    title = models.CharField(max_length=200)
+    facilitators = models.CharField(max_length=200, blank=True)
+    lived_experience_role = models.CharField(
+        "led by lived experience?",
+        max_length=10,
+        choices=LivedExperienceRole.choices,
+        default="",
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "This part must end after it starts."})
+
+
+def material_path(instance: "Material", filename: str) -> str:
+    return f"workshops/{instance.workshop_id}/materials/{filename}"
+
+
+class Material(models.Model):
+    class Kind(models.TextChoices):
+        SLIDES = "slides", "Slides"
+        EASY_READ = "easy_read", "Easy-read version"
+        MAP = "map", "Map or directions"
+        OTHER = "other", "Other"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(upload_to=material_path)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkshopChange(models.Model):
+    """A change people who are coming must hear about. The invitations issue sends the notices
+    for rows whose `notices_sent_at` is empty."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    old_starts_at = models.DateTimeField(null=True, blank=True)
+    old_ends_at = models.DateTimeField(null=True, blank=True)
+    new_starts_at = models.DateTimeField(null=True, blank=True)
+    new_ends_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    notices_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.workshop}"
+
+
+class Registration(models.Model):
+    """A person's place at a workshop. The participants issue adds the registration flow."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        AWAITING_GUARDIAN = "awaiting_guardian", "Awaiting guardian consent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    # The person's perspectives when they registered, and the kept places they count towards.
+    perspectives = models.JSONField(default=list, blank=True)
+    reservation = models.ForeignKey(
+        PlaceReservation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user"], name="workshops_registration_one_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.workshop} ({self.get_status_display()})"
