@@ -11,11 +11,19 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from codesign.accounts.models import User
 from participants.models import Perspective, Profile
-from programmes.models import Programme, TeamRole
+from programmes.models import Cohort, Programme, Stage, TeamRole
 from programmes.services import membership_add
+from workshops.models import (
+    AgendaItem,
+    PlaceReservation,
+    Registration,
+    Venue,
+    Workshop,
+)
 
 # All fictional. example.org is reserved for examples and never delivers mail.
 PEOPLE: list[dict[str, Any]] = [
@@ -85,7 +93,69 @@ PROGRAMME = {
     "summary": "Young people, families and clinic staff redesign the move from children's to "
     "adult diabetes services.",
     "status": Programme.Status.OPEN,
+    "description": (
+        "Moving from the children's diabetes clinic to the adult one can feel like falling off "
+        "a cliff. In this programme **young people, parents and the clinic team** work out "
+        "together what a good move looks like, and then make it happen.\n\n"
+        "- Share what the move was like for you\n"
+        "- Design a better first appointment together\n"
+        "- Try the changes and tell us what worked"
+    ),
+    "places": 60,
+    "lived_experience_term": "expert by experience",
+    "lived_experience_term_plural": "experts by experience",
+    "professional_term": "clinic team member",
+    "professional_term_plural": "clinic team",
 }
+
+DRAFT_PROGRAMME = {
+    "slug": "student-mental-health",
+    "title": "Student mental health support",
+    "summary": "Students and university support staff design a clearer way to ask for help.",
+    "status": Programme.Status.DRAFT,
+    "lived_experience_term": "student partner",
+    "lived_experience_term_plural": "student partners",
+    "professional_term": "support staff member",
+    "professional_term_plural": "support staff",
+}
+
+STAGES = [
+    ("Gather experiences", "Listen to what the move between clinics is like."),
+    ("Co-design events", "Design the changes together."),
+    ("Make changes", "Try the changes in clinic."),
+    ("Celebrate", "Share what changed and thank everyone."),
+]
+
+VENUES = [
+    {
+        "name": "Riverside Community Centre",
+        "address": "12 Mill Lane, Exampleton",
+        "postcode": "EX1 2AB",
+        "step_free": True,
+        "hearing_loop": True,
+        "quiet_room": True,
+        "accessible_toilets": True,
+        "parking": "Four blue-badge spaces by the main door.",
+        "public_transport": "Bus 14 stops outside. Exampleton station is a 10 minute walk.",
+    },
+    {
+        "name": "Example Children's Hospital, Education Centre",
+        "address": "Level 2, Example Children's Hospital, Park Road, Exampleton",
+        "postcode": "EX2 3CD",
+        "step_free": True,
+        "accessible_toilets": True,
+        "parking": "Hospital car park; we pay for your parking ticket.",
+        "public_transport": "Buses 3 and 7 stop at the main entrance.",
+    },
+    {
+        "name": "The Old Library Youth Hub",
+        "address": "5 Church Street, Exampleton",
+        "postcode": "EX1 4EF",
+        "quiet_room": True,
+        "public_transport": "Two minutes from the bus station.",
+        "access_notes": "The main room is up six steps. There is no lift.",
+    },
+]
 
 
 class Command(BaseCommand):
@@ -149,6 +219,17 @@ class Command(BaseCommand):
                     role=person["team"],
                     added_by=admin,
                 )
+        draft, _ = Programme.objects.get_or_create(
+            slug=DRAFT_PROGRAMME["slug"],
+            defaults={k: v for k, v in DRAFT_PROGRAMME.items() if k != "slug"},
+        )
+        membership_add(
+            programme=draft,
+            user=users["organiser@example.org"],
+            role=TeamRole.ORGANISER,
+            added_by=admin,
+        )
+        seed_workshops(programme, users)
 
     def print_logins(self) -> None:
         width = max(len(p["email"]) for p in PEOPLE)
@@ -157,3 +238,194 @@ class Command(BaseCommand):
         for person in PEOPLE:
             self.stdout.write(f"  {person['email'].ljust(width)}  {person['role']}")
         self.stdout.write("")
+
+
+def next_clock_change(after: datetime.date) -> datetime.date:
+    """The next day UK clocks change: the last Sunday of March or of October."""
+    for year in (after.year, after.year + 1):
+        for month in (3, 10):
+            last = datetime.date(year, month, 31)
+            day = last - datetime.timedelta(days=(last.weekday() + 1) % 7)
+            if day > after:
+                return day
+    raise AssertionError("unreachable")
+
+
+def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def seed_workshops(programme: Programme, users: dict[str, User]) -> None:
+    """Cohorts, stages, venues and workshops across every format, one of them running across a
+    clock change, with a few registrations so the organiser pages have something to show."""
+    today = timezone.localdate()
+    spring, _ = Cohort.objects.get_or_create(
+        programme=programme,
+        name="Winter 2026 cohort",
+        defaults={
+            "starts_on": today,
+            "ends_on": today + datetime.timedelta(days=120),
+            "places": 30,
+        },
+    )
+    autumn, _ = Cohort.objects.get_or_create(
+        programme=programme,
+        name="Spring 2027 cohort",
+        defaults={
+            "starts_on": today + datetime.timedelta(days=121),
+            "ends_on": today + datetime.timedelta(days=240),
+            "places": 30,
+        },
+    )
+    stages = []
+    for position, (name, description) in enumerate(STAGES):
+        stage, _ = Stage.objects.get_or_create(
+            programme=programme,
+            name=name,
+            defaults={"description": description, "position": position},
+        )
+        stages.append(stage)
+    venues = []
+    for data in VENUES:
+        venue, _ = Venue.objects.get_or_create(
+            name=data["name"], defaults={k: v for k, v in data.items() if k != "name"}
+        )
+        venues.append(venue)
+
+    contacts = {
+        "safeguarding_lead_name": "Sam Okafor",
+        "safeguarding_lead_contact": "safeguarding@example.org or 01632 960 001",
+        "access_contact_name": "Alex Morgan",
+        "access_contact_details": "access@example.org or 01632 960 002",
+    }
+    change_day = next_clock_change(today)
+    plans = [
+        # (days from today, start hour, hours, title, format, venue, cohort, stage, extra)
+        (6, 10, 3, "Your story of moving clinics", "in_person", 0, spring, 0, {}),
+        (9, 18, 2, "Evening online story circle", "online", None, spring, 0, {}),
+        (13, 10, 4, "Mapping the first adult appointment", "hybrid", 1, spring, 1, {}),
+        (20, 13, 3, "Young people's design lab", "in_person", 2, spring, 1, {}),
+        (27, 10, 3, "Parents and carers: what helps", "in_person", 0, spring, 1, {}),
+        (34, 16, 2, "Clinic team check-in", "online", None, spring, 2, {}),
+        (48, 10, 5, "Trying the new welcome pack", "hybrid", 1, autumn, 2, {}),
+        (62, 14, 3, "Celebration and next steps", "in_person", 0, autumn, 3, {}),
+        (
+            75,
+            10,
+            3,
+            "Planning the autumn cohort (draft)",
+            "in_person",
+            0,
+            autumn,
+            0,
+            {"status": Workshop.Status.DRAFT},
+        ),
+    ]
+    workshops = []
+    for days, hour, hours, title, fmt, venue_index, cohort, stage_index, extra in plans:
+        day = today + datetime.timedelta(days=days)
+        starts = local(day, hour)
+        workshop, _ = Workshop.objects.get_or_create(
+            programme=programme,
+            title=title,
+            defaults={
+                "cohort": cohort,
+                "stage": stages[stage_index],
+                "description": "We will share experiences in small groups, then design "
+                "changes together. There are breaks every hour and a quiet room.",
+                "audience": "Young people aged 14 to 25 with diabetes, parents and carers, "
+                "and the clinic team.",
+                "starts_at": starts,
+                "ends_at": starts + datetime.timedelta(hours=hours),
+                "format": fmt,
+                "venue": venues[venue_index] if venue_index is not None else None,
+                "joining_url": "https://video.example.org/join/diabetes-demo"
+                if fmt != "in_person"
+                else "",
+                "capacity": 20,
+                "registration_opens_at": timezone.now() - datetime.timedelta(days=7),
+                "registration_closes_at": starts - datetime.timedelta(days=1),
+                "bursaries_available": True,
+                "payment_details": "Travel and care costs paid. £25 voucher for your time.",
+                "status": extra.get("status", Workshop.Status.PUBLISHED),
+                **contacts,
+            },
+        )
+        workshops.append(workshop)
+
+    # A weekend residential that runs across the night the clocks change.
+    weekend, _ = Workshop.objects.get_or_create(
+        programme=programme,
+        title="Co-design weekend",
+        defaults={
+            "cohort": autumn,
+            "stage": stages[1],
+            "description": "Two days to design the new transition clinic together. Rooms "
+            f"are booked for Saturday night. Remember: the clocks change on {change_day:%-d %B}.",
+            "audience": "Everyone in the programme.",
+            "starts_at": local(change_day - datetime.timedelta(days=1), 10),
+            "ends_at": local(change_day, 16),
+            "format": Workshop.Format.IN_PERSON,
+            "venue": venues[0],
+            "capacity": 30,
+            "bursaries_available": True,
+            "payment_details": "Travel, your room and meals paid. Care costs paid.",
+            "status": Workshop.Status.PUBLISHED,
+            **contacts,
+        },
+    )
+    workshops.append(weekend)
+
+    for workshop in workshops:
+        if workshop.reservations.exists():
+            continue
+        PlaceReservation.objects.create(
+            workshop=workshop,
+            perspectives=["patient", "carer", "family", "young_person"],
+            places=8,
+        )
+        PlaceReservation.objects.create(workshop=workshop, perspectives=["young_person"], places=4)
+        start = timezone.localtime(workshop.starts_at).time()
+        AgendaItem.objects.create(
+            workshop=workshop,
+            starts_at=start,
+            ends_at=(
+                datetime.datetime.combine(today, start) + datetime.timedelta(minutes=30)
+            ).time(),
+            title="Welcome and how today works",
+            facilitators="Olu Organiser and Pat Patient",
+            lived_experience_role=AgendaItem.LivedExperienceRole.CO_LED,
+        )
+        AgendaItem.objects.create(
+            workshop=workshop,
+            starts_at=(
+                datetime.datetime.combine(today, start) + datetime.timedelta(minutes=30)
+            ).time(),
+            ends_at=(
+                datetime.datetime.combine(today, start) + datetime.timedelta(minutes=90)
+            ).time(),
+            title="Stories in small groups",
+            facilitators="Yan Young",
+            lived_experience_role=AgendaItem.LivedExperienceRole.LED,
+        )
+
+    first = workshops[0]
+    lived_experience_places = first.reservations.order_by("id").first()
+    for email, status in [
+        ("patient@example.org", Registration.Status.CONFIRMED),
+        ("carer@example.org", Registration.Status.CONFIRMED),
+        ("professional@example.org", Registration.Status.CONFIRMED),
+        ("parent@example.org", Registration.Status.WAITLISTED),
+    ]:
+        user = users[email]
+        Registration.objects.get_or_create(
+            workshop=first,
+            user=user,
+            defaults={
+                "status": status,
+                "perspectives": user.profile.perspectives,
+                "reservation": lived_experience_places
+                if set(user.profile.perspectives) & set(lived_experience_places.perspectives)
+                else None,
+            },
+        )

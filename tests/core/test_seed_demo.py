@@ -1,0 +1,34 @@
+from django.core.management import call_command
+from django.utils import timezone
+
+from programmes.models import Programme
+from workshops.models import Workshop
+
+
+def test_demo_has_a_programme_with_cohorts_team_venues_and_workshops_in_every_format(db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    programme = Programme.objects.get(slug="diabetes-care-together")
+    assert programme.cohorts.count() == 2
+    assert programme.stages.count() == 4
+    assert {m.role for m in programme.memberships.all()} == {"organiser", "reviewer"}
+    workshops = list(programme.workshops.select_related("venue"))
+    assert len(workshops) >= 8
+    assert {w.format for w in workshops} == {"in_person", "online", "hybrid"}
+    assert Programme.objects.filter(status="draft").exists()
+    assert all(w.reservations.exists() and w.agenda.exists() for w in workshops)
+
+
+def test_demo_has_a_workshop_running_across_a_clock_change(db, settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    weekend = Workshop.objects.get(title="Co-design weekend")
+    start = timezone.localtime(weekend.starts_at)
+    end = timezone.localtime(weekend.ends_at)
+    assert start.utcoffset() != end.utcoffset()
+    assert (start.hour, end.hour) == (10, 16)
