@@ -1,6 +1,4 @@
-from django.urls import URLPattern
+from workshops.views import organise, public
 
 app_name = "workshops"
-
-# Pages arrive with the issue that builds this app.
-urlpatterns: list[URLPattern] = []
+urlpatterns = public.urlpatterns + organise.urlpatterns

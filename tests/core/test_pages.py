@@ -2,13 +2,15 @@ import pytest
 from django.urls import reverse
 
 PUBLIC_PAGES = ["core:home", "core:privacy", "core:accessibility"]
+# The home page lists the next few workshops in one query, however many there are.
+QUERIES = {"core:home": 1, "core:privacy": 0, "core:accessibility": 0}
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_public_pages_open_for_everyone_in_a_fixed_number_of_queries(
     client, db, name, django_assert_num_queries
 ):
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(QUERIES[name]):
         response = client.get(reverse(name))
 
     assert response.status_code == 200
@@ -25,6 +27,35 @@ def test_home_page_says_what_the_platform_is_for(client, db):
 
     assert "design services side by side" in page
     assert "Create an account" in page
+
+
+def test_home_page_lists_the_next_three_published_workshops_in_one_query(
+    client, programme, django_assert_num_queries
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import WorkshopFactory
+    from workshops.models import Workshop
+
+    soon = timezone.now() + dt.timedelta(days=2)
+    WorkshopFactory(programme=programme, title="Not yet public", starts_at=soon, status="draft")
+    for day in range(1, 6):
+        WorkshopFactory(
+            programme=programme,
+            title=f"Workshop on day {day}",
+            starts_at=soon + dt.timedelta(days=day),
+        )
+    WorkshopFactory(programme=programme, starts_at=soon - dt.timedelta(days=9))
+
+    with django_assert_num_queries(1):
+        page = client.get(reverse("core:home")).content.decode()
+
+    assert [f"Workshop on day {day}" in page for day in range(1, 6)] == [True] * 3 + [False] * 2
+    assert "Not yet public" not in page
+    assert Workshop.objects.count() == 7
+    assert reverse("workshops:list") in page
 
 
 def test_header_shows_who_is_signed_in_and_the_menu_for_their_roles(client, organiser):

@@ -99,8 +99,8 @@ def test_dashboard_runs_a_fixed_number_of_queries(
         MembershipFactory(programme=ProgrammeFactory(), user=organiser)
     client.force_login(with_mfa(organiser))
 
-    # session, user, roles, MFA check, programmes, memberships
-    with django_assert_num_queries(6):
+    # session, user, roles, MFA check, programmes, memberships, workshops (none, so no places)
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert response.status_code == 200
 
