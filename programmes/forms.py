@@ -6,7 +6,12 @@ from django.core.validators import RegexValidator, validate_slug
 
 from codesign.accounts.models import User
 from programmes.models import Cohort, Membership, Programme, Stage, TeamRole
-from programmes.services import RESERVED_SLUGS, SLUG_TAKEN, programme_free_slug
+from programmes.services import (
+    EDITABLE_FIELDS,
+    RESERVED_SLUGS,
+    SLUG_TAKEN,
+    programme_free_slug,
+)
 
 
 class DateInput(forms.DateInput):
@@ -21,20 +26,7 @@ class DateInput(forms.DateInput):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = [
-            "title",
-            "slug",
-            "summary",
-            "description",
-            "status",
-            "starts_on",
-            "ends_on",
-            "places",
-            "lived_experience_term",
-            "lived_experience_term_plural",
-            "professional_term",
-            "professional_term_plural",
-        ]
+        fields = list(EDITABLE_FIELDS)
         labels = {
             "slug": "Web address",
             "lived_experience_term": "What you call one person with lived experience",
