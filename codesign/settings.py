@@ -286,6 +286,9 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Bump when the privacy notice changes; people are asked to read the new one.
+PRIVACY_NOTICE_VERSION = "2026-11"
+
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "codesign-demo")
 
 LOGGING = {

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -59,14 +62,40 @@ class WorkshopQuerySet(models.QuerySet["Workshop"]):
         return self.filter(ends_at__gte=timezone.now())
 
     def with_counts(self) -> "WorkshopQuerySet":
+        """`confirmed_count`: places held (a companion takes a second place);
+        `waitlisted_count`: people or units waiting."""
         return self.annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
-            ),
+            confirmed_count=places_held(),
             waitlisted_count=Count(
                 "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
             ),
         )
+
+
+def places_held(prefix: str = "registrations__") -> Any:
+    """Places taken by registrations that hold one, summed in the database."""
+    holding = {f"{prefix}status__in": Registration.HOLDING}
+    return Coalesce(
+        Sum(
+            Case(
+                When(**holding, **{f"{prefix}companion_name": ""}, then=Value(1)),
+                When(**holding, then=Value(2)),
+                default=Value(0),
+            )
+        ),
+        Value(0),
+    )
+
+
+class WaitlistMode(models.TextChoices):
+    CONFIRM = "confirm", "Give the place to the next person at once"
+    OFFER = "offer", "Offer the place to the next person for a set time"
+
+
+class WaitlistPriority(models.TextChoices):
+    ARRIVAL = "arrival", "First come, first served"
+    UNDER_TARGET = "under_target", "People whose group is under its kept places first"
+    BURSARY = "bursary", "Bursary holders first"
 
 
 class Workshop(models.Model):
@@ -132,6 +161,19 @@ class Workshop(models.Model):
     access_contact_details = models.CharField("access contact's email or phone", max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     cancelled_reason = models.TextField(blank=True)
+    waitlist_mode = models.CharField(
+        "when a place frees up",
+        max_length=20,
+        choices=WaitlistMode.choices,
+        default=WaitlistMode.CONFIRM,
+    )
+    offer_hours = models.PositiveSmallIntegerField("hours to accept an offered place", default=48)
+    waitlist_priority = models.CharField(
+        "who goes first on the waiting list",
+        max_length=20,
+        choices=WaitlistPriority.choices,
+        default=WaitlistPriority.ARRIVAL,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -183,6 +225,10 @@ class Workshop(models.Model):
             errors["stage"] = "Choose a stage of this programme."
         if errors:
             raise ValidationError(errors)
+
+    def places_taken(self) -> int:
+        """Places held right now, counting companions (one query)."""
+        return Workshop.objects.filter(pk=self.pk).aggregate(taken=places_held())["taken"]
 
     @property
     def is_published(self) -> bool:
@@ -329,13 +375,23 @@ class WorkshopChange(models.Model):
 
 
 class Registration(models.Model):
-    """A person's place at a workshop. The participants issue adds the registration flow."""
+    """A person's place at a workshop, or their place in the queue for one.
+
+    Someone coming with a companion or carer registers as one unit of two places: both are
+    confirmed together or both wait together, and they are seated together.
+    """
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"
         WAITLISTED = "waitlisted", "On the waiting list"
+        OFFERED = "offered", "Place offered"
         AWAITING_GUARDIAN = "awaiting_guardian", "Awaiting guardian consent"
         CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "Did not attend"
+
+    # Statuses that hold a place: they count against capacity.
+    HOLDING = (Status.CONFIRMED, Status.OFFERED, Status.AWAITING_GUARDIAN, Status.ATTENDED)
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
@@ -351,7 +407,18 @@ class Registration(models.Model):
         blank=True,
         related_name="registrations",
     )
+    companion_name = models.CharField(
+        "name of the companion or carer coming with you", max_length=100, blank=True
+    )
+    # Lower goes first on the waiting list; organisers can move people with a reason.
+    queue_priority = models.IntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    guardian_confirmed_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -360,6 +427,98 @@ class Registration(models.Model):
                 fields=["workshop", "user"], name="workshops_registration_one_per_person"
             ),
         ]
+        indexes = [models.Index(fields=["workshop", "status"])]
 
     def __str__(self) -> str:
         return f"{self.user} at {self.workshop} ({self.get_status_display()})"
+
+    @property
+    def places(self) -> int:
+        return 2 if self.companion_name else 1
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in self.HOLDING
+
+
+class RegistrationEvent(models.Model):
+    """What happened to a registration and why. Promotions and offers wait here for their
+    notice (the invitations issue sends rows whose `notice_sent_at` is empty)."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", "Registered"
+        CONFIRMED = "confirmed", "Place confirmed"
+        WAITLISTED = "waitlisted", "Joined the waiting list"
+        PROMOTED = "promoted", "Moved from the waiting list to a place"
+        OFFERED = "offered", "Offered a place"
+        OFFER_ACCEPTED = "offer_accepted", "Accepted the offered place"
+        OFFER_EXPIRED = "offer_expired", "Offer ran out"
+        GUARDIAN_REQUESTED = "guardian_requested", "Asked a guardian for consent"
+        GUARDIAN_CONFIRMED = "guardian_confirmed", "Guardian gave consent"
+        MOVED = "moved", "Moved on the waiting list by an organiser"
+        CANCELLED = "cancelled", "Cancelled"
+        CHECKED_IN = "checked_in", "Checked in"
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    notice_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class GuardianConsent(models.Model):
+    """A parent or guardian's go-ahead for an under-18's registration, given through a link."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="guardian_consent"
+    )
+    guardian_name = models.CharField(max_length=100)
+    guardian_email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Consent from {self.guardian_name}"
+
+
+class TablePlan(models.Model):
+    """Who sits where, per round, so each table mixes perspectives."""
+
+    workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="table_plan")
+    tables = models.PositiveSmallIntegerField()
+    rounds = models.PositiveSmallIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Table plan for {self.workshop}"
+
+
+class Seat(models.Model):
+    plan = models.ForeignKey(TablePlan, on_delete=models.CASCADE, related_name="seats")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="seats")
+    round = models.PositiveSmallIntegerField()
+    table = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["round", "table", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "registration", "round"], name="workshops_seat_one_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.round}, table {self.table}"

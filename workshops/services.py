@@ -23,7 +23,6 @@ from workshops.models import (
     AgendaItem,
     Material,
     PlaceReservation,
-    Registration,
     Venue,
     Workshop,
     WorkshopChange,
@@ -99,15 +98,11 @@ def workshop_fill(workshop: Workshop) -> WorkshopFill:
 
 def workshops_with_fill(queryset: Any) -> Any:
     """The queryset with what `workshop_fill` needs, in a fixed number of queries."""
-    from django.db.models import Count, Prefetch, Q
+    from django.db.models import Prefetch
 
-    from workshops.models import PlaceReservation, Registration
+    from workshops.models import PlaceReservation, places_held
 
-    reservations = PlaceReservation.objects.annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
-        )
-    )
+    reservations = PlaceReservation.objects.annotate(confirmed_count=places_held())
     return (
         queryset.with_counts()
         .select_related("programme")
@@ -161,10 +156,6 @@ WORKSHOP_FIELDS = (
     "access_contact_name",
     "access_contact_details",
 )
-
-
-def _confirmed_count(workshop: Workshop) -> int:
-    return workshop.registrations.filter(status=Registration.Status.CONFIRMED).count()
 
 
 def _capacity_error(confirmed: int) -> str:
@@ -264,7 +255,7 @@ def workshop_update(
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if locked.is_cancelled:
         raise ValidationError("This workshop was cancelled, so it can't be changed.")
-    confirmed = _confirmed_count(locked)
+    confirmed = locked.places_taken()
     old_times = (locked.starts_at, locked.ends_at)
     changed = []
     for name in WORKSHOP_FIELDS:

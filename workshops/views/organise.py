@@ -31,7 +31,7 @@ from workshops.forms import (
     VenueForm,
     WorkshopForm,
 )
-from workshops.models import Material, Registration, Venue, Workshop
+from workshops.models import Material, Venue, Workshop
 
 # Helpers
 
@@ -99,17 +99,13 @@ def _refusal(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _confirmed_count(workshop: Workshop) -> int:
-    return workshop.registrations.filter(status=Registration.Status.CONFIRMED).count()
-
-
 # Creating and changing a workshop
 
 
 def _workshop_form_page(
     request: HttpRequest, *, programme: Programme, workshop: Workshop | None
 ) -> HttpResponse:
-    confirmed = _confirmed_count(workshop) if workshop else 0
+    confirmed = workshop.places_taken() if workshop else 0
     times_locked = workshop is not None and (workshop.is_published or confirmed > 0)
     instance = workshop if workshop is not None else Workshop(programme=programme)
     form_kwargs = {"programme": programme}
@@ -329,7 +325,7 @@ def workshop_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "workshop": workshop,
             "programme": workshop.programme,
             "form": form,
-            "confirmed": _confirmed_count(workshop),
+            "confirmed": workshop.places_taken(),
         },
     )
 
@@ -367,7 +363,7 @@ def workshop_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "workshop": workshop,
             "programme": workshop.programme,
             "form": form,
-            "confirmed": _confirmed_count(workshop),
+            "confirmed": workshop.places_taken(),
         },
     )
 
