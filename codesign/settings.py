@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "codesign.core.tasks.sessions_clear_expired_task",
         "schedule": 60 * 60 * 6,
     },
+    "expire-waitlist-offers": {
+        "task": "workshops.tasks.offers_expire_task",
+        "schedule": 60 * 5,
+    },
 }
 
 # Email: by default each email is printed and saved as an .eml file in var/mail.

@@ -1,6 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from participants import views
 
 app_name = "participants"
 
-# Pages arrive with the issue that builds this app.
-urlpatterns: list[URLPattern] = []
+# Every page is about the signed-in person's own records: no URL takes anyone's id.
+urlpatterns = [
+    path("profile/", views.summary, name="profile"),
+    path("profile/<slug:step>/", views.profile_step, name="profile_step"),
+    path("equality/", views.equality, name="equality"),
+    path("equality/delete/", views.equality_delete, name="equality_delete"),
+]

@@ -356,3 +356,12 @@ class VenueForm(forms.ModelForm):
             "name": {"required": "Give the venue a name."},
             "address": {"required": "Enter the venue's address."},
         }
+
+
+class RegisterForm(forms.Form):
+    companion_name = forms.CharField(
+        label="Name of a companion or carer coming with you (if any)",
+        required=False,
+        max_length=100,
+        help_text="They come as one with you: you both get a place, or you both wait.",
+    )

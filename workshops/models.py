@@ -95,7 +95,6 @@ class WaitlistMode(models.TextChoices):
 class WaitlistPriority(models.TextChoices):
     ARRIVAL = "arrival", "First come, first served"
     UNDER_TARGET = "under_target", "People whose group is under its kept places first"
-    BURSARY = "bursary", "Bursary holders first"
 
 
 class Workshop(models.Model):
@@ -522,3 +521,17 @@ class Seat(models.Model):
 
     def __str__(self) -> str:
         return f"Round {self.round}, table {self.table}"
+
+
+class CalendarFeed(models.Model):
+    """A private calendar address for one person's workshops. The token is the only key, so
+    it can be replaced (revoked) at any time."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed for {self.user}"

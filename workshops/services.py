@@ -3,6 +3,7 @@ changed, so the notices (the invitations issue) can go out."""
 
 import datetime
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,18 +13,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from filetype.types import archive, document, image
 
 from codesign.core.audit import audit_log
+from codesign.core.emails import email_send_once
 from programmes.models import Programme
 from programmes.terms import perspective_group_label
 from workshops.models import (
     AgendaItem,
+    GuardianConsent,
     Material,
     PlaceReservation,
+    Registration,
+    RegistrationEvent,
     Venue,
+    WaitlistMode,
+    WaitlistPriority,
     Workshop,
     WorkshopChange,
 )
@@ -586,3 +594,418 @@ def venue_update(*, venue: Venue, data: Mapping[str, Any], updated_by: Any) -> V
         actor=updated_by, action="workshops.venue.updated", target=locked, data={"fields": changed}
     )
     return locked
+
+
+# Registration: places, kept places, waiting list, guardian consent.
+#
+# Every change to who holds a place locks the workshop row first (select_for_update), so two
+# people pressing "Register" at once are placed one after the other and never overbook.
+
+
+class RegistrationRefused(ValidationError):
+    """Registration cannot go ahead; the message says what to do instead."""
+
+
+def _reservation_for(workshop: Workshop, perspectives: list[str]) -> PlaceReservation | None:
+    """The kept places this person counts towards: the most specific matching group."""
+    matches = [r for r in workshop.reservations.all() if set(r.perspectives) & set(perspectives)]
+    matches.sort(key=lambda r: (len(r.perspectives), r.pk))
+    return matches[0] if matches else None
+
+
+@dataclass
+class _Occupancy:
+    capacity: int
+    kept: dict[int, int]
+    held_by_group: dict[int, int]
+    held: int
+
+    @classmethod
+    def of(cls, workshop: Workshop) -> "_Occupancy":
+        return _occupancies([workshop])[workshop.pk]
+
+    def general_free(self) -> int:
+        general = self.capacity - sum(self.kept.values())
+        used_in_kept = sum(min(self.held_by_group[pk], k) for pk, k in self.kept.items())
+        return general - (self.held - used_in_kept)
+
+    def fits(self, places: int, reservation_id: int | None) -> bool:
+        if self.held + places > self.capacity:
+            return False
+        kept_free = 0
+        if reservation_id in self.kept:
+            kept_free = max(self.kept[reservation_id] - self.held_by_group[reservation_id], 0)
+        return places - min(places, kept_free) <= self.general_free()
+
+    def take(self, places: int, reservation_id: int | None) -> None:
+        self.held += places
+        if reservation_id in self.held_by_group:
+            self.held_by_group[reservation_id] += places
+
+
+def _event(registration: Registration, kind: str, *, by: Any = None, reason: str = "") -> None:
+    RegistrationEvent.objects.create(registration=registration, kind=kind, by=by, reason=reason)
+
+
+def _lock_workshop(workshop_id: int) -> Workshop:
+    return (
+        Workshop.objects.select_for_update()
+        .select_related("programme")
+        .prefetch_related("reservations")
+        .get(pk=workshop_id)
+    )
+
+
+def _needs_guardian(registration: Registration) -> bool:
+    profile = getattr(registration.user, "profile", None)
+    return bool(profile and profile.is_under_18 and not registration.guardian_confirmed_at)
+
+
+def _give_place(
+    registration: Registration,
+    workshop: Workshop,
+    *,
+    promoted: bool,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Move a registration into a place: confirmed, offered, or waiting for a guardian."""
+    if _needs_guardian(registration):
+        registration.status = Registration.Status.AWAITING_GUARDIAN
+    elif promoted and workshop.waitlist_mode == WaitlistMode.OFFER:
+        registration.status = Registration.Status.OFFERED
+        registration.offer_expires_at = (now or timezone.now()) + datetime.timedelta(
+            hours=workshop.offer_hours
+        )
+    else:
+        registration.status = Registration.Status.CONFIRMED
+    registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    kind = {
+        Registration.Status.OFFERED: RegistrationEvent.Kind.OFFERED,
+        Registration.Status.CONFIRMED: RegistrationEvent.Kind.PROMOTED
+        if promoted
+        else RegistrationEvent.Kind.CONFIRMED,
+        Registration.Status.AWAITING_GUARDIAN: RegistrationEvent.Kind.GUARDIAN_REQUESTED,
+    }[registration.status]
+    _event(registration, kind)
+    if registration.status == Registration.Status.AWAITING_GUARDIAN:
+        _guardian_consent_request(registration)
+
+
+def _queue_order(
+    waiting: list[Registration], workshop: Workshop, occupancy: "_Occupancy | None"
+) -> list[Registration]:
+    waiting = sorted(waiting, key=lambda r: (r.queue_priority, r.queued_at or r.created_at, r.pk))
+    if workshop.waitlist_priority == WaitlistPriority.UNDER_TARGET and occupancy is not None:
+
+        def under_target(registration: Registration) -> bool:
+            pk = registration.reservation_id
+            return pk in occupancy.kept and occupancy.held_by_group[pk] < occupancy.kept[pk]
+
+        # Stable sort: under-target groups first, otherwise the queue order stands.
+        waiting.sort(key=lambda r: (r.queue_priority, not under_target(r)))
+    return waiting
+
+
+def waitlist_in_order(workshop: Workshop) -> list[Registration]:
+    """The waiting list in the order places are given out."""
+    waiting = list(
+        workshop.registrations.filter(status=Registration.Status.WAITLISTED).select_related(
+            "user__profile"
+        )
+    )
+    occupancy = (
+        _Occupancy.of(workshop)
+        if workshop.waitlist_priority == WaitlistPriority.UNDER_TARGET
+        else None
+    )
+    return _queue_order(waiting, workshop, occupancy)
+
+
+def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+    """Queue positions for waiting registrations across several workshops, in a fixed number
+    of queries."""
+    workshops = {r.workshop_id: r.workshop for r in registrations}
+    if not workshops:
+        return {}
+    waiting_by_workshop: dict[int, list[Registration]] = {pk: [] for pk in workshops}
+    for registration in Registration.objects.filter(
+        workshop_id__in=workshops, status=Registration.Status.WAITLISTED
+    ):
+        waiting_by_workshop[registration.workshop_id].append(registration)
+    occupancies = _occupancies(
+        [w for w in workshops.values() if w.waitlist_priority == WaitlistPriority.UNDER_TARGET]
+    )
+    positions = {}
+    for pk, workshop in workshops.items():
+        order = _queue_order(waiting_by_workshop[pk], workshop, occupancies.get(pk))
+        positions.update({r.pk: i for i, r in enumerate(order, start=1)})
+    return {r.pk: positions[r.pk] for r in registrations if r.pk in positions}
+
+
+def _occupancies(workshops: list[Workshop]) -> dict[int, "_Occupancy"]:
+    if not workshops:
+        return {}
+    kept: dict[int, dict[int, int]] = {w.pk: {} for w in workshops}
+    for reservation in PlaceReservation.objects.filter(workshop__in=workshops):
+        kept[reservation.workshop_id][reservation.pk] = reservation.places
+    result = {
+        w.pk: _Occupancy(w.capacity, kept[w.pk], dict.fromkeys(kept[w.pk], 0), 0) for w in workshops
+    }
+    for registration in Registration.objects.filter(
+        workshop__in=workshops, status__in=Registration.HOLDING
+    ):
+        occupancy = result[registration.workshop_id]
+        occupancy.held += registration.places
+        if registration.reservation_id in occupancy.held_by_group:
+            occupancy.held_by_group[registration.reservation_id] += registration.places
+    return result
+
+
+def waitlist_promote(
+    *, workshop: Workshop, now: datetime.datetime | None = None
+) -> list[Registration]:
+    """Give freed places to the first waiting people (or units) who fit. Call with the
+    workshop row locked. Returns who moved up."""
+    if workshop.is_cancelled or workshop.is_past:
+        return []
+    occupancy = _Occupancy.of(workshop)
+    promoted = []
+    for registration in waitlist_in_order(workshop):
+        if occupancy.fits(registration.places, registration.reservation_id):
+            occupancy.take(registration.places, registration.reservation_id)
+            _give_place(registration, workshop, promoted=True, now=now)
+            promoted.append(registration)
+    return promoted
+
+
+def registration_create(*, workshop: Workshop, user: Any, companion_name: str = "") -> Registration:
+    """Register someone: a place if one is free for them, otherwise the waiting list.
+
+    Under-18s hold their place as "awaiting guardian consent" until a parent or guardian
+    confirms through the emailed link.
+    """
+    from participants.services import profile_missing_for_registration
+
+    with transaction.atomic():
+        workshop = _lock_workshop(workshop.pk)
+        if workshop.is_cancelled:
+            raise RegistrationRefused("This workshop has been cancelled, so you can't register.")
+        if not workshop.is_published or not workshop.programme.is_public:
+            raise RegistrationRefused("This workshop is not open for registration.")
+        if not workshop.registration_is_open:
+            raise RegistrationRefused(
+                "Registration for this workshop is closed. Look for another workshop, or ask "
+                "the organisers if a place is still possible."
+            )
+        missing = profile_missing_for_registration(user)
+        if missing:
+            raise RegistrationRefused(missing)
+        existing = Registration.objects.filter(workshop=workshop, user=user).first()
+        if existing and existing.status != Registration.Status.CANCELLED:
+            raise RegistrationRefused(
+                f"You are already registered: {existing.get_status_display().lower()}. "
+                "See My workshops."
+            )
+        perspectives = list(user.profile.perspectives)
+        reservation = _reservation_for(workshop, perspectives)
+        registration = existing or Registration(workshop=workshop, user=user)
+        registration.perspectives = perspectives
+        registration.reservation = reservation
+        registration.companion_name = companion_name.strip()
+        registration.queued_at = timezone.now()
+        registration.queue_priority = 0
+        registration.cancelled_at = None
+        registration.offer_expires_at = None
+        registration.checked_in_at = None
+        registration.guardian_confirmed_at = None
+        registration.status = Registration.Status.WAITLISTED
+        registration.save()
+        _event(registration, RegistrationEvent.Kind.REGISTERED, by=user)
+        occupancy = _Occupancy.of(workshop)
+        # Someone already waiting keeps their turn: a newcomer only jumps in when nobody who
+        # fits is ahead of them.
+        ahead = [
+            r
+            for r in waitlist_in_order(workshop)
+            if r.pk != registration.pk and occupancy.fits(r.places, r.reservation_id)
+        ]
+        if not ahead and occupancy.fits(registration.places, registration.reservation_id):
+            _give_place(registration, workshop, promoted=False)
+        else:
+            _event(registration, RegistrationEvent.Kind.WAITLISTED)
+        audit_log(
+            actor=user,
+            action="workshops.registration.created",
+            target=registration,
+            data={"status": registration.status, "companion": bool(companion_name)},
+        )
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    return waitlist_positions([registration]).get(registration.pk)
+
+
+def registration_cancel(*, registration: Registration, by: Any) -> Registration:
+    """Cancel a place or leave the waiting list; a freed place goes to the next person."""
+    with transaction.atomic():
+        workshop = _lock_workshop(registration.workshop_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status in (
+            Registration.Status.CANCELLED,
+            Registration.Status.ATTENDED,
+            Registration.Status.NO_SHOW,
+        ):
+            raise RegistrationRefused("This registration can't be cancelled now.")
+        held_place = registration.holds_place
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        _event(registration, RegistrationEvent.Kind.CANCELLED, by=by)
+        audit_log(actor=by, action="workshops.registration.cancelled", target=registration)
+        if held_place:
+            waitlist_promote(workshop=workshop)
+    return registration
+
+
+def registration_accept_offer(*, registration: Registration, by: Any) -> Registration:
+    with transaction.atomic():
+        _lock_workshop(registration.workshop_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Registration.Status.OFFERED:
+            raise RegistrationRefused("There is no place waiting for you to accept.")
+        if registration.offer_expires_at and registration.offer_expires_at < timezone.now():
+            raise RegistrationRefused(
+                "Sorry, the time to accept this place has run out. You are still on the "
+                "waiting list if you want to be."
+            )
+        registration.status = Registration.Status.CONFIRMED
+        registration.offer_expires_at = None
+        registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        _event(registration, RegistrationEvent.Kind.OFFER_ACCEPTED, by=by)
+    return registration
+
+
+def offers_expire(*, now: datetime.datetime | None = None) -> int:
+    """Offers nobody took in time go to the back of the waiting list and the place moves on.
+    Safe to run any number of times."""
+    now = now or timezone.now()
+    expired = 0
+    workshop_ids = set(
+        Registration.objects.filter(
+            status=Registration.Status.OFFERED, offer_expires_at__lt=now
+        ).values_list("workshop_id", flat=True)
+    )
+    for workshop_id in workshop_ids:
+        with transaction.atomic():
+            workshop = _lock_workshop(workshop_id)
+            stale = workshop.registrations.select_for_update().filter(
+                status=Registration.Status.OFFERED, offer_expires_at__lt=now
+            )
+            for registration in stale:
+                registration.status = Registration.Status.WAITLISTED
+                registration.offer_expires_at = None
+                registration.queued_at = now
+                registration.save(
+                    update_fields=["status", "offer_expires_at", "queued_at", "updated_at"]
+                )
+                _event(registration, RegistrationEvent.Kind.OFFER_EXPIRED)
+                expired += 1
+            # The place moves on: whoever is first now (never straight back to the same
+            # person while anyone else is waiting).
+            waitlist_promote(workshop=workshop, now=now)
+    return expired
+
+
+def registration_move(
+    *, registration: Registration, by: Any, priority: int, reason: str
+) -> Registration:
+    """An organiser moves someone on the waiting list; lower numbers go first."""
+    if not reason.strip():
+        raise RegistrationRefused("Say why you are moving this person, so the list stays fair.")
+    with transaction.atomic():
+        workshop = _lock_workshop(registration.workshop_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Registration.Status.WAITLISTED:
+            raise RegistrationRefused("Only people on the waiting list can be moved.")
+        registration.queue_priority = priority
+        registration.save(update_fields=["queue_priority", "updated_at"])
+        _event(registration, RegistrationEvent.Kind.MOVED, by=by, reason=reason.strip())
+        audit_log(
+            actor=by,
+            action="workshops.registration.moved",
+            target=registration,
+            data={"priority": priority, "reason": reason.strip()},
+        )
+        waitlist_promote(workshop=workshop)
+    return registration
+
+
+def _guardian_consent_request(registration: Registration) -> GuardianConsent:
+    profile = registration.user.profile
+    consent, created = GuardianConsent.objects.get_or_create(
+        registration=registration,
+        defaults={
+            "guardian_name": profile.guardian_name,
+            "guardian_email": profile.guardian_email,
+            "token": secrets.token_urlsafe(32),
+        },
+    )
+    if created:
+        from workshops.tasks import guardian_consent_send_task
+
+        consent_id = consent.pk
+        transaction.on_commit(lambda: guardian_consent_send_task.delay(consent_id))
+    return consent
+
+
+def guardian_consent_send(*, consent: GuardianConsent) -> bool:
+    """Email the parent or guardian their link. Sent once per request."""
+    registration = consent.registration
+    workshop = registration.workshop
+    return email_send_once(
+        key=f"guardian-consent:{consent.pk}",
+        template="guardian_consent",
+        to=consent.guardian_email,
+        context={
+            "consent": consent,
+            "young_person": registration.user.profile.display_name or "Your child",
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "url": settings.SITE_URL
+            + reverse("workshops:guardian_consent", kwargs={"token": consent.token}),
+        },
+    )
+
+
+def guardian_consent_confirm(*, token: str) -> Registration:
+    with transaction.atomic():
+        consent = (
+            GuardianConsent.objects.select_for_update()
+            .select_related("registration")
+            .filter(token=token)
+            .first()
+        )
+        if consent is None:
+            raise RegistrationRefused(
+                "This link does not work. It may have been copied wrongly. Ask the organisers "
+                "to send a new one."
+            )
+        _lock_workshop(consent.registration.workshop_id)
+        registration = Registration.objects.select_for_update().get(pk=consent.registration_id)
+        if consent.confirmed_at:
+            return registration
+        now = timezone.now()
+        consent.confirmed_at = now
+        consent.save(update_fields=["confirmed_at"])
+        registration.guardian_confirmed_at = now
+        registration.save(update_fields=["guardian_confirmed_at", "updated_at"])
+        _event(registration, RegistrationEvent.Kind.GUARDIAN_CONFIRMED)
+        if registration.status == Registration.Status.AWAITING_GUARDIAN:
+            registration.status = Registration.Status.CONFIRMED
+            registration.save(update_fields=["status", "updated_at"])
+            _event(registration, RegistrationEvent.Kind.CONFIRMED)
+        audit_log(actor=None, action="workshops.guardian_consent.confirmed", target=registration)
+    return registration

@@ -1,4 +1,6 @@
-from workshops.views import organise, public
+from workshops.views import organise, public, register, registrants
 
 app_name = "workshops"
-urlpatterns = public.urlpatterns + organise.urlpatterns
+urlpatterns = (
+    public.urlpatterns + organise.urlpatterns + register.urlpatterns + registrants.urlpatterns
+)

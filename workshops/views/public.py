@@ -22,7 +22,9 @@ from django.views.decorators.http import require_GET
 from codesign.core import permissions
 from programmes.models import Programme, TeamRole
 from workshops import ical
+from workshops.forms import RegisterForm
 from workshops.models import AgendaItem, Registration, Workshop, WorkshopChange, WorkshopQuerySet
+from workshops.services import waitlist_position
 from workshops.templatetags.workshop_words import UK_TIME
 
 PER_PAGE = 20
@@ -196,12 +198,17 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     agenda = list(workshop.agenda.all())
     user = request.user
+    my_registration = (
+        Registration.objects.filter(workshop=workshop, user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+        if user.is_authenticated
+        else None
+    )
     has_confirmed_place = (
         workshop.is_online
-        and user.is_authenticated
-        and Registration.objects.filter(
-            workshop=workshop, user=user, status=Registration.Status.CONFIRMED
-        ).exists()
+        and my_registration is not None
+        and my_registration.status == Registration.Status.CONFIRMED
     )
     return render(
         request,
@@ -218,6 +225,9 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "show_joining_link": has_confirmed_place and not workshop.is_cancelled,
             "registration": _registration_state(workshop),
+            "my_registration": my_registration,
+            "my_position": waitlist_position(my_registration) if my_registration else None,
+            "register_form": RegisterForm(),
             "feed_url": ical.absolute_url(
                 reverse("workshops:programme_feed", args=[workshop.programme.slug])
             ),
