@@ -655,9 +655,7 @@ class _Round:
         """Uneven mix (the sum of squared perspective counts per table) first, then how many
         pairs sit together again."""
         mix = sum(count * count for groups in self.groups for count in groups.values())
-        repeats = sum(
-            self.repeats(unit_id, table) for unit_id, table in self.table_of.items()
-        )
+        repeats = sum(self.repeats(unit_id, table) for unit_id, table in self.table_of.items())
         return MIX_WEIGHT * mix + repeats // 2
 
     def move_gain(self, u: Unit, b: int) -> int:
@@ -704,19 +702,21 @@ def seat_units(units: Sequence[Unit], *, tables: int, rounds: int) -> list[dict[
     met: dict[int, set[int]] = {unit.id: set() for unit in units}
     plan: list[dict[int, int]] = []
     for number in range(rounds):
-        best: _Round | None = None
-        best_cost = 0
-        for start in range(starts):
-            order = list(base)
-            if start:
-                shuffler = random.Random(number * 1000 + start)  # noqa: S311 - not for security
-                keys = {unit.id: shuffler.random() for unit in order}
-                order.sort(key=lambda u: (order_of[u.group], -u.size, keys[u.id]))
-            seating = _seat_round(order, tables=tables, cap=cap, met=met, total=total)
-            cost = seating.cost()
-            if best is None or cost < best_cost:
-                best, best_cost = seating, cost
-        assert best is not None  # noqa: S101 - at least one start
+
+        def start_order(start: int, number: int = number) -> list[Unit]:
+            if not start:
+                return list(base)
+            shuffler = random.Random(number * 1000 + start)  # noqa: S311 - not for security
+            keys = {unit.id: shuffler.random() for unit in base}
+            return sorted(base, key=lambda u: (order_of[u.group], -u.size, keys[u.id]))
+
+        best = min(
+            (
+                _seat_round(start_order(start), tables=tables, cap=cap, met=met, total=total)
+                for start in range(starts)
+            ),
+            key=lambda seating: seating.cost(),
+        )
         for members in best.members:
             for unit_id in members:
                 met[unit_id] |= members - {unit_id}

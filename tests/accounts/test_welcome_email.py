@@ -16,7 +16,7 @@ from tests.accounts.failing_backend import FailOnceBackend
 from tests.factories import PASSWORD, UserFactory
 
 
-def _wait_for(condition, timeout: float = 20.0) -> None:
+def _wait_for(condition, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

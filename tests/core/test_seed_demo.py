@@ -32,3 +32,18 @@ def test_demo_has_a_workshop_running_across_a_clock_change(db, settings):
     end = timezone.localtime(weekend.ends_at)
     assert start.utcoffset() != end.utcoffset()
     assert (start.hour, end.hour) == (10, 16)
+
+
+def test_demo_has_sixty_participants_and_registrations_in_every_status(db, settings):
+    from workshops.models import Registration
+
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    statuses = set(Registration.objects.values_list("status", flat=True))
+    assert {"confirmed", "waitlisted", "offered", "awaiting_guardian", "cancelled"} <= statuses
+    participants = Registration.objects.values("user").distinct().count()
+    assert participants >= 50
+    assert Registration.objects.filter(status="waitlisted").count() >= 5

@@ -222,3 +222,19 @@ def test_certificate_refuses_post(client, programme, workshops):
     client.force_login(ade.user)
 
     assert client.post(certificate_url(programme)).status_code == 405
+
+
+def test_certificate_leaves_out_hours_when_a_workshop_ran_over_several_days(client, programme):
+    weekend = WorkshopFactory(
+        programme=programme,
+        title="Weekend away",
+        starts_at=days_ago(30),
+        ends_at=days_ago(28),
+    )
+    ade = registered(weekend, "Ade", status=Status.ATTENDED)
+    client.force_login(ade.user)
+
+    page = client.get(certificate_url(programme)).content.decode()
+
+    assert "Weekend away" in page
+    assert "in all." not in page

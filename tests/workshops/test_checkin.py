@@ -196,8 +196,11 @@ def test_after_it_starts_everyone_not_checked_in_is_marked_as_did_not_attend(
     response = signed_in.post(no_shows_url(workshop), follow=True)
 
     assert "1 person marked as did not attend." in response.content.decode()
-    for registration, status in ((here, Status.ATTENDED), (missing, Status.NO_SHOW),
-                                 (waiting, Status.WAITLISTED)):
+    for registration, status in (
+        (here, Status.ATTENDED),
+        (missing, Status.NO_SHOW),
+        (waiting, Status.WAITLISTED),
+    ):
         registration.refresh_from_db()
         assert registration.status == status
     entry = AuditEntry.objects.get(action="workshops.registrants.no_shows_marked")
@@ -222,8 +225,12 @@ def test_nobody_is_marked_as_did_not_attend_before_it_starts(signed_in, next_wee
 
 @pytest.mark.parametrize(
     ("name", "method", "wrong"),
-    [("checkin", "get", "post"), ("checkin_person", "post", "get"),
-     ("checkin_undo", "post", "get"), ("checkin_no_shows", "post", "get")],
+    [
+        ("checkin", "get", "post"),
+        ("checkin_person", "post", "get"),
+        ("checkin_undo", "post", "get"),
+        ("checkin_no_shows", "post", "get"),
+    ],
 )
 def test_wrong_method_is_refused(signed_in, workshop, name, method, wrong):
     ade = registered(workshop, "Ade")

@@ -97,29 +97,27 @@ def test_mix_shows_kept_places_and_places_held_per_group(signed_in, workshop, pr
     page = signed_in.get(url(workshop)).content.decode()
 
     assert "4 of 20 places taken" in page
-    assert "<th scope=\"row\">Patients and carers</th><td>8</td><td>3</td>" in page
-    assert "<th scope=\"row\">Patient partners</th><td>2</td>" in page
-    assert "<th scope=\"row\">Professionals</th><td>1</td>" in page
-    assert "<th scope=\"row\">Health professional</th><td>1</td>" in page
+    assert '<th scope="row">Patients and carers</th><td>8</td><td>3</td>' in page
+    assert '<th scope="row">Patient partners</th><td>2</td>' in page
+    assert '<th scope="row">Professionals</th><td>1</td>' in page
+    assert '<th scope="row">Health professional</th><td>1</td>' in page
 
 
 def test_support_summary_counts_needs_in_words_and_groups_food_case_insensitively(
     signed_in, workshop
 ):
     for name in ("Ade", "Bea", "Cai"):
-        registered(workshop, name, support_needs=[SupportNeed.STEP_FREE], dietary_needs="vegetarian")
+        registered(
+            workshop, name, support_needs=[SupportNeed.STEP_FREE], dietary_needs="vegetarian"
+        )
     registered(workshop, "Dee", support_needs=[SupportNeed.BSL], dietary_needs="Vegetarian.")
     registered(workshop, "Eve", dietary_needs="Halal")
     # Waiting or cancelled people don't need anything arranged yet.
-    registered(
-        workshop, "Fin", support_needs=[SupportNeed.BSL], status=Status.WAITLISTED
-    )
+    registered(workshop, "Fin", support_needs=[SupportNeed.BSL], status=Status.WAITLISTED)
 
     page = signed_in.get(url(workshop)).content.decode()
 
-    assert (
-        "3 need step-free access, 1 needs a BSL interpreter, 4 vegetarian, 1 halal." in page
-    )
+    assert "3 need step-free access, 1 needs a BSL interpreter, 4 vegetarian, 1 halal." in page
 
 
 def test_support_needs_show_what_to_arrange_never_a_reason(signed_in, workshop):
@@ -167,7 +165,9 @@ def test_site_admin_sees_everything(client, admin, with_mfa, workshop):
     assert "16 or 17" in page
 
 
-def test_reviewer_sees_no_ages_and_young_people_only_as_hidden(client, reviewer, with_mfa, workshop):
+def test_reviewer_sees_no_ages_and_young_people_only_as_hidden(
+    client, reviewer, with_mfa, workshop
+):
     registered(
         workshop,
         "Young Yas",

@@ -86,7 +86,7 @@ def test_no_email_age_or_guardian_in_the_download(signed_in, workshop):
 
 
 @pytest.mark.parametrize(
-    "value", ["=HYPERLINK(\"http://evil\")", "+1+2", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+    "value", ['=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
 )
 def test_cells_that_a_spreadsheet_would_run_are_made_text(signed_in, workshop, value):
     registered(

@@ -45,9 +45,7 @@ def twelve(workshop):
 
 def tables_of(plan, round_number=1):
     tables = {}
-    for seat in Seat.objects.filter(plan=plan, round=round_number).select_related(
-        "registration"
-    ):
+    for seat in Seat.objects.filter(plan=plan, round=round_number).select_related("registration"):
         tables.setdefault(seat.table, []).append(seat.registration)
     return tables
 
@@ -83,9 +81,11 @@ def test_uneven_groups_are_spread_so_no_table_has_two_more_of_a_perspective():
 
 
 def test_a_companion_takes_a_seat_so_tables_stay_the_same_size():
-    people = [Unit(id=0, size=2, group=PATIENT)] + units([CARER] * 4)[1:] + [
-        Unit(id=4, size=1, group=PROFESSIONAL)
-    ]
+    people = (
+        [Unit(id=0, size=2, group=PATIENT)]
+        + units([CARER] * 4)[1:]
+        + [Unit(id=4, size=1, group=PROFESSIONAL)]
+    )
 
     (seating,) = seat_units(people, tables=2, rounds=1)
 
@@ -173,7 +173,9 @@ def test_a_companion_sits_at_the_same_table_as_the_person_they_support(signed_in
     page = signed_in.get(url(workshop)).content.decode()
     for round_number in (1, 2):
         seat = Seat.objects.get(registration=ade, round=round_number)
-        table = page.split(f'id="round-{round_number}-table-{seat.table}"')[1].split("</section>")[0]
+        table = page.split(f'id="round-{round_number}-table-{seat.table}"')[1].split("</section>")[
+            0
+        ]
         assert "Ade" in table and "with Bola (companion)" in table
         assert "(3 seats)" in table
     assert page.count("(3 seats)") == 4
@@ -185,9 +187,7 @@ def test_rounds_bring_people_together_with_people_they_have_not_met(signed_in, w
     signed_in.post(url(workshop), {"tables": "4", "rounds": "3"})
 
     plan = TablePlan.objects.get(workshop=workshop)
-    seating = [
-        {s.registration_id: s.table for s in plan.seats.filter(round=n)} for n in (1, 2, 3)
-    ]
+    seating = [{s.registration_id: s.table for s in plan.seats.filter(round=n)} for n in (1, 2, 3)]
     assert repeated_meetings(seating) == 0
     page = signed_in.get(url(workshop)).content.decode()
     assert "Round 1 of 3" in page and "Round 3 of 3" in page

@@ -411,6 +411,11 @@ def certificate(request: HttpRequest, slug: str) -> HttpResponse:
     if not attended:
         raise Http404("No workshops attended in this programme.")
     profile = getattr(request.user, "profile", None)
+    # Hours in all, unless a workshop ran over several days: nights are not hours of work.
+    same_day = all(
+        timezone.localdate(r.workshop.starts_at) == timezone.localdate(r.workshop.ends_at)
+        for r in attended
+    )
     minutes = sum(
         int((r.workshop.ends_at - r.workshop.starts_at).total_seconds() // 60) for r in attended
     )
@@ -421,7 +426,7 @@ def certificate(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "attended": attended,
             "name": (profile.display_name if profile else "") or request.user.email,
-            "hours": round(minutes / 60, 1),
+            "hours": round(minutes / 60, 1) if same_day else None,
             "issued_on": timezone.localdate(),
         },
     )

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from codesign.accounts.models import User
-from participants.models import Perspective, Profile
+from participants.models import Consent, Perspective, Profile, SupportNeed
 from programmes.models import Cohort, Programme, Stage, TeamRole
 from programmes.services import membership_add
+from programmes.terms import PROFESSIONAL_PERSPECTIVES
 from workshops.models import (
     AgendaItem,
     PlaceReservation,
@@ -200,9 +201,17 @@ class Command(BaseCommand):
             if "age" in person:
                 today = datetime.date.today()
                 profile.date_of_birth = today.replace(year=today.year - person["age"], day=1)
+            else:
+                profile.date_of_birth = datetime.date(1975, 6, 1)
             if "guardian" in person:
                 profile.guardian_name, profile.guardian_email = person["guardian"]
+            if set(profile.perspectives) & PROFESSIONAL_PERSPECTIVES:
+                profile.discipline = profile.discipline or "Diabetes nursing"
+                profile.organisation = profile.organisation or "Example Health Trust"
+                profile.job_role = profile.job_role or "Specialist nurse"
+            profile.completed_at = profile.completed_at or timezone.now()
             profile.save()
+            _agree_privacy(user)
             users[person["email"]] = user
             if person.get("superuser"):
                 admin = user
@@ -229,7 +238,8 @@ class Command(BaseCommand):
             role=TeamRole.ORGANISER,
             added_by=admin,
         )
-        seed_workshops(programme, users)
+        workshops = seed_workshops(programme, users)
+        seed_participants(workshops)
 
     def print_logins(self) -> None:
         width = max(len(p["email"]) for p in PEOPLE)
@@ -255,7 +265,7 @@ def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def seed_workshops(programme: Programme, users: dict[str, User]) -> None:
+def seed_workshops(programme: Programme, users: dict[str, User]) -> list[Workshop]:
     """Cohorts, stages, venues and workshops across every format, one of them running across a
     clock change, with a few registrations so the organiser pages have something to show."""
     today = timezone.localdate()
@@ -429,3 +439,117 @@ def seed_workshops(programme: Programme, users: dict[str, User]) -> None:
                 else None,
             },
         )
+    return workshops
+
+
+def _agree_privacy(user: User) -> None:
+    if not Consent.objects.filter(user=user, kind=Consent.Kind.PRIVACY).exists():
+        Consent.objects.create(
+            user=user,
+            kind=Consent.Kind.PRIVACY,
+            granted=True,
+            privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+        )
+
+
+FIRST_NAMES = [
+    "Amani", "Bea", "Cai", "Dev", "Ebo", "Fen", "Gus", "Hana", "Ivo", "Jas", "Kit", "Lulu",
+    "Mo", "Nell", "Oz", "Pia", "Quin", "Rue", "Sol", "Tam",
+]  # fmt: skip
+LAST_NAMES = ["Ashby", "Brook", "Cove"]
+GROUPS = [
+    # (perspectives, described as, age, support needs, dietary)
+    (["patient"], "patient", 34, ["step_free"], ""),
+    (["carer"], "carer", 52, [], "vegetarian"),
+    (["family"], "parent", 45, ["hearing_loop"], ""),
+    (["young_person", "patient"], "young person", 16, ["quiet_space"], "vegan"),
+    (["young_person"], "young expert", 19, [], ""),
+    (["health_professional"], "diabetes nurse", 41, [], "vegetarian"),
+    (["care_professional"], "support worker", 38, ["large_print"], ""),
+    (["patient"], "expert by experience", 67, ["bsl"], "no nuts"),
+    (["researcher"], "researcher", 29, [], ""),
+    (["manager"], "service manager", 50, [], "halal"),
+]
+
+
+def seed_participants(workshops: list[Workshop]) -> None:
+    """About 60 fictional participants with registrations in every status and a waiting
+    list, so organiser pages show a real mix."""
+    people = []
+    for index in range(60):
+        first = FIRST_NAMES[index % len(FIRST_NAMES)]
+        last = LAST_NAMES[index // len(FIRST_NAMES)]
+        email = f"{first.lower()}.{last.lower()}@example.org"
+        perspectives, described, age, needs, dietary = GROUPS[index % len(GROUPS)]
+        user, created = User.objects.get_or_create(email=email)
+        if created:
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            today = timezone.localdate()
+            Profile.objects.create(
+                user=user,
+                display_name=f"{first} {last}",
+                perspectives=perspectives,
+                described_as=described,
+                date_of_birth=today.replace(year=today.year - age, day=1),
+                support_needs=[SupportNeed(n).value for n in needs],
+                dietary_needs=dietary,
+                guardian_name="A. Guardian" if age < 18 else "",
+                guardian_email=f"guardian.{first.lower()}@example.org" if age < 18 else "",
+                discipline="Nursing" if "health_professional" in perspectives else "",
+                organisation="Example Health Trust"
+                if set(perspectives) & PROFESSIONAL_PERSPECTIVES
+                else "",
+                job_role=described if set(perspectives) & PROFESSIONAL_PERSPECTIVES else "",
+                completed_at=timezone.now(),
+            )
+            _agree_privacy(user)
+        people.append(user)
+
+    # Workshop 3 ("Mapping the first adult appointment") fills up with a waiting list;
+    # others get a few people each, in every status.
+    busy = workshops[2]
+    statuses = [Registration.Status.CONFIRMED] * 17 + [Registration.Status.WAITLISTED] * 5
+    for user, status in zip(people[:22], statuses, strict=True):
+        profile = user.profile
+        if profile.is_under_18 and status == Registration.Status.CONFIRMED:
+            status = Registration.Status.AWAITING_GUARDIAN
+        _register(busy, user, status)
+    for offset, workshop in enumerate(workshops[3:8]):
+        chosen = people[22 + offset * 6 : 28 + offset * 6]
+        for user, status in zip(
+            chosen,
+            [
+                Registration.Status.CONFIRMED,
+                Registration.Status.CONFIRMED,
+                Registration.Status.CONFIRMED,
+                Registration.Status.OFFERED,
+                Registration.Status.CANCELLED,
+                Registration.Status.CONFIRMED,
+            ],
+            strict=False,
+        ):
+            _register(workshop, user, status)
+
+
+def _register(workshop: Workshop, user: User, status: str) -> None:
+    perspectives = user.profile.perspectives
+    reservation = next(
+        (r for r in workshop.reservations.all() if set(r.perspectives) & set(perspectives)),
+        None,
+    )
+    Registration.objects.get_or_create(
+        workshop=workshop,
+        user=user,
+        defaults={
+            "status": status,
+            "perspectives": perspectives,
+            "reservation": reservation,
+            "queued_at": timezone.now(),
+            "offer_expires_at": timezone.now() + datetime.timedelta(hours=48)
+            if status == Registration.Status.OFFERED
+            else None,
+            "cancelled_at": timezone.now() if status == Registration.Status.CANCELLED else None,
+        },
+    )
