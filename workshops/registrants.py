@@ -478,7 +478,7 @@ def check_in_opens(workshop: Workshop) -> bool:
 
 def _locked_registration(registration: Registration, workshop: Workshop) -> Registration:
     return (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("user__profile")
         .get(pk=registration.pk, workshop=workshop)
     )
@@ -702,17 +702,15 @@ def seat_units(units: Sequence[Unit], *, tables: int, rounds: int) -> list[dict[
     met: dict[int, set[int]] = {unit.id: set() for unit in units}
     plan: list[dict[int, int]] = []
     for number in range(rounds):
-
-        def start_order(start: int, number: int = number) -> list[Unit]:
-            if not start:
-                return list(base)
-            shuffler = random.Random(number * 1000 + start)  # noqa: S311 - not for security
-            keys = {unit.id: shuffler.random() for unit in base}
-            return sorted(base, key=lambda u: (order_of[u.group], -u.size, keys[u.id]))
-
         best = min(
             (
-                _seat_round(start_order(start), tables=tables, cap=cap, met=met, total=total)
+                _seat_round(
+                    _start_order(base, order_of, seed=number * 1000 + start) if start else base,
+                    tables=tables,
+                    cap=cap,
+                    met=met,
+                    total=total,
+                )
                 for start in range(starts)
             ),
             key=lambda seating: seating.cost(),
@@ -722,6 +720,13 @@ def seat_units(units: Sequence[Unit], *, tables: int, rounds: int) -> list[dict[
                 met[unit_id] |= members - {unit_id}
         plan.append({unit.id: best.table_of[unit.id] + 1 for unit in base})
     return plan
+
+
+def _start_order(base: Sequence[Unit], order_of: dict[str, int], *, seed: int) -> list[Unit]:
+    """The units in another order, still bigger perspective groups first."""
+    shuffler = random.Random(seed)  # noqa: S311 - a fixed seed for a repeatable plan
+    keys = {unit.id: shuffler.random() for unit in base}
+    return sorted(base, key=lambda u: (order_of[u.group], -u.size, keys[u.id]))
 
 
 def _seat_round(
@@ -1010,8 +1015,9 @@ ATTENDANCE_CELLS = {
 
 
 def attendance_grid(*, programme: Programme, cohort: Cohort | None = None) -> AttendanceGrid:
-    """Person by workshop: who came to which of the programme's workshops, in two queries."""
-    workshops = Workshop.objects.filter(programme=programme).exclude(
+    """Person by workshop: who came to which of the programme's workshops that have started,
+    in two queries."""
+    workshops = Workshop.objects.filter(programme=programme, starts_at__lte=timezone.now()).exclude(
         status=Workshop.Status.CANCELLED
     )
     if cohort is not None:

@@ -38,7 +38,14 @@ def workshops(programme, cohort):
         starts_at=days_ago(10),
         ends_at=days_ago(10) + dt.timedelta(hours=2),
     )
-    WorkshopFactory(programme=programme, title="Called off", status=Workshop.Status.CANCELLED)
+    WorkshopFactory(
+        programme=programme,
+        title="Called off",
+        status=Workshop.Status.CANCELLED,
+        starts_at=days_ago(5),
+        ends_at=days_ago(5) + dt.timedelta(hours=1),
+    )
+    WorkshopFactory(programme=programme, title="Still to come")
     return first, second
 
 
@@ -66,7 +73,8 @@ def test_organiser_sees_who_attended_which_workshop(signed_in, programme, worksh
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("<h1") == 1
-    assert "First steps" in page and "Second go" in page and "Called off" not in page
+    assert "First steps" in page and "Second go" in page
+    assert "Called off" not in page and "Still to come" not in page
     row = page.split("Ade (patient partner)")[1].split("</tr>")[0]
     assert row.count("Attended") == 2 and "<td>2</td>" in row
     bea = page.split("Bea")[1].split("</tr>")[0]
