@@ -201,6 +201,8 @@ if TESTING:
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+# New people go straight on to describe themselves once their email address is verified.
+ACCOUNT_SIGNUP_REDIRECT_URL = "participants:profile"
 ACCOUNT_ADAPTER = "codesign.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

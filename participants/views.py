@@ -120,7 +120,8 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
         try:
             _save_step(request, profile, page, form)
         except ValidationError as error:
-            form.add_error(None, error)
+            # The form checks what the model does; this only catches what slips past it.
+            form.add_error(None, error.messages)
         else:
             return _after_step(request, profile, step, next_url)
     before = None if finished else _step_before(profile, step)

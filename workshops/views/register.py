@@ -122,6 +122,11 @@ def my_workshops(request: HttpRequest) -> HttpResponse:
     positions = services.waitlist_positions([r for r in upcoming if r.status == "waitlisted"])
     for registration in upcoming:
         registration.position = positions.get(registration.pk)
+    attended_programmes = {
+        r.workshop.programme.slug: r.workshop.programme
+        for r in past
+        if r.status == Registration.Status.ATTENDED
+    }
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(
         request,
@@ -129,6 +134,7 @@ def my_workshops(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": upcoming,
             "past": past,
+            "certificates": list(attended_programmes.values()),
             "feed_url": ical.absolute_url(reverse("workshops:my_feed", args=[feed.token]))
             if feed
             else None,
