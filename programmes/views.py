@@ -39,13 +39,13 @@ class WorkshopRow:
 
 def _workshop_rows(workshops: QuerySet[Workshop], user: Any) -> list[WorkshopRow]:
     """Each workshop links to its organiser page for those who organise it, otherwise (for
-    bursary reviewers) to its public page."""
+    bursary reviewers) to the list of who is coming."""
     rows = []
     for workshop in workshops_with_fill(workshops):
         if permissions.can_organise(user, workshop.programme):
             url = reverse("workshops:manage_detail", kwargs={"pk": workshop.pk})
         else:
-            url = workshop.get_absolute_url()
+            url = reverse("workshops:registrants", kwargs={"pk": workshop.pk})
         fill = workshop_fill(workshop)
         kept = sum(
             reservation.places

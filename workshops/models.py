@@ -457,6 +457,8 @@ class RegistrationEvent(models.Model):
         MOVED = "moved", "Moved on the waiting list by an organiser"
         CANCELLED = "cancelled", "Cancelled"
         CHECKED_IN = "checked_in", "Checked in"
+        CHECK_IN_UNDONE = "check_in_undone", "Check-in taken back"
+        MARKED_NO_SHOW = "marked_no_show", "Marked as did not attend"
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -519,7 +519,9 @@ def registration_undo_check_in(*, registration: Registration, by: Any) -> bool:
     locked.status = Status.CONFIRMED
     locked.checked_in_at = None
     locked.save(update_fields=["status", "checked_in_at", "updated_at"])
-    # RegistrationEvent has no kind for this yet, so the audit log keeps the record.
+    RegistrationEvent.objects.create(
+        registration=locked, kind=RegistrationEvent.Kind.CHECK_IN_UNDONE, by=by
+    )
     audit_log(
         actor=by,
         action="workshops.registration.check_in_undone",
@@ -544,6 +546,10 @@ def workshop_mark_no_shows(*, workshop: Workshop, by: Any) -> int:
     if ids:
         Registration.objects.filter(pk__in=ids).update(
             status=Status.NO_SHOW, updated_at=timezone.now()
+        )
+        RegistrationEvent.objects.bulk_create(
+            RegistrationEvent(registration_id=pk, kind=RegistrationEvent.Kind.MARKED_NO_SHOW, by=by)
+            for pk in ids
         )
         audit_log(
             actor=by,

@@ -172,7 +172,7 @@ def test_dashboard_with_workshops_runs_a_fixed_number_of_queries(
     assert len(headings(response, 3)) == count
 
 
-def test_organisers_go_to_a_workshops_organiser_page_and_reviewers_to_its_public_page(
+def test_organisers_go_to_a_workshops_organiser_page_and_reviewers_to_who_is_coming(
     sign_in, organiser, reviewer, programme
 ):
     workshop = WorkshopFactory(programme=programme, title="Story circle")
@@ -183,4 +183,6 @@ def test_organisers_go_to_a_workshops_organiser_page_and_reviewers_to_its_public
 
     assert f'href="{organiser_page}"' in for_organiser
     assert f'href="{organiser_page}"' not in for_reviewer
-    assert f'href="{workshop.get_absolute_url()}"' in for_reviewer
+    registrants = reverse("workshops:registrants", args=[workshop.pk])
+    assert f'href="{registrants}"' in for_reviewer
+    assert sign_in(reviewer).get(registrants).status_code == 200
