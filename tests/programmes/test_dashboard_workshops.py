@@ -179,10 +179,11 @@ def test_organisers_go_to_a_workshops_organiser_page_and_reviewers_to_who_is_com
     organiser_page = reverse("workshops:manage_detail", args=[workshop.pk])
 
     for_organiser = sign_in(organiser).get(URL).content.decode()
-    for_reviewer = sign_in(reviewer).get(URL).content.decode()
+    reviewer_client = sign_in(reviewer)
+    for_reviewer = reviewer_client.get(URL).content.decode()
 
     assert f'href="{organiser_page}"' in for_organiser
     assert f'href="{organiser_page}"' not in for_reviewer
     registrants = reverse("workshops:registrants", args=[workshop.pk])
     assert f'href="{registrants}"' in for_reviewer
-    assert sign_in(reviewer).get(registrants).status_code == 200
+    assert reviewer_client.get(registrants).status_code == 200
