@@ -207,6 +207,8 @@ ACCOUNT_ADAPTER = "codesign.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Our sign-up form adds a spam trap (codesign/core/honeypot.py) instead of a captcha.
+ACCOUNT_FORMS = {"signup": "codesign.accounts.forms.SignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from codesign.core.honeypot import HoneypotFormMixin
 from participants.models import Perspective
 from programmes.models import Programme
 from programmes.terms import terms_for
@@ -358,7 +359,9 @@ class VenueForm(forms.ModelForm):
         }
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(HoneypotFormMixin, forms.Form):
+    """Registering for a workshop, with the spam trap from codesign/core/honeypot.py."""
+
     companion_name = forms.CharField(
         label="Name of a companion or carer coming with you (if any)",
         required=False,

@@ -2,9 +2,11 @@
 private calendar feed, and the guardian's consent link."""
 
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +24,38 @@ def _refusal(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+# Registering is limited per person: this many tries (sent forms, whatever the outcome) in
+# this many seconds. Enough for anyone signing up to a whole programme's workshops at once.
+REGISTER_TRIES = 20
+REGISTER_WINDOW_SECONDS = 10 * 60
+TOO_MANY_TRIES = "You have tried many times in a short time. Please wait a few minutes."
+
+
+def _too_many_tries(user: Any) -> bool:
+    """Count this try; True once the person has gone over the limit. The count starts with
+    their first try and resets when the window ends."""
+    key = f"workshops:register-tries:{user.pk}"
+    cache.add(key, 0, timeout=REGISTER_WINDOW_SECONDS)
+    try:
+        tries = cache.incr(key)
+    except ValueError:
+        # The window ended between the two calls: this try starts a new one.
+        cache.set(key, 1, timeout=REGISTER_WINDOW_SECONDS)
+        tries = 1
+    return tries > REGISTER_TRIES
+
+
 @require_POST
 @login_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     from participants.services import profile_missing_for_registration
 
+    # Counted before anything else, so tries at workshops that do not exist count too.
+    over_limit = _too_many_tries(request.user)
     workshop = get_object_or_404(Workshop.objects.select_related("programme"), pk=pk)
+    if over_limit:
+        messages.error(request, TOO_MANY_TRIES)
+        return redirect(workshop)
     if profile_missing_for_registration(request.user):
         messages.info(
             request,
@@ -38,7 +66,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{reverse('participants:profile')}?{query}")
     form = RegisterForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("companion_name", [])))
+        # A filled-in spam trap reads as the form's own plain, generic problem.
+        problems = [*form.non_field_errors(), *form.errors.get("companion_name", [])]
+        messages.error(request, " ".join(problems))
         return redirect(workshop)
     try:
         registration = services.registration_create(
