@@ -15,7 +15,15 @@ from codesign.core.honeypot import HoneypotFormMixin
 from participants.models import Perspective
 from programmes.models import Programme
 from programmes.terms import terms_for
-from workshops.models import AgendaItem, Material, PlaceReservation, Venue, Workshop
+from workshops.models import (
+    AgendaItem,
+    Material,
+    PlaceReservation,
+    Venue,
+    WaitlistMode,
+    WaitlistPriority,
+    Workshop,
+)
 from workshops.services import (
     ALLOWED_MATERIAL_TYPES,
     VENUE_FIELDS,
@@ -101,6 +109,8 @@ class WorkshopForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "format": forms.RadioSelect,
+            "waitlist_mode": forms.RadioSelect,
+            "waitlist_priority": forms.RadioSelect,
         }
         error_messages = {
             "title": {"required": "Give the workshop a title."},
@@ -139,6 +149,17 @@ class WorkshopForm(forms.ModelForm):
         self.fields[
             "bursaries_available"
         ].help_text = f"Costs like travel and care can be paid for {terms.lived_experience_plural}."
+        # Waiting-list rules have sensible defaults, so a form without them keeps those.
+        for name in ("waitlist_mode", "offer_hours", "waitlist_priority"):
+            self.fields[name].required = False
+        self.fields["offer_hours"].min_value = 1
+        self.fields["offer_hours"].help_text = "Used only when places are offered. Usually 48."
+        self.fields["waitlist_priority"].choices = WaitlistPriority.choices
+        self.fields["waitlist_priority"].help_text = (
+            f"Putting under-target groups first helps keep {terms.lived_experience_plural} and "
+            "young people from being crowded out."
+        )
+        self.fields["waitlist_mode"].choices = WaitlistMode.choices
         if times_locked:
             for name in ("starts_at", "ends_at"):
                 self.fields[name].disabled = True
@@ -147,6 +168,21 @@ class WorkshopForm(forms.ModelForm):
                 ].help_text = (
                     "To change the time, use “Reschedule”, so people who are coming are told."
                 )
+
+    def clean_waitlist_mode(self) -> str:
+        return self.cleaned_data.get("waitlist_mode") or (
+            self.instance.waitlist_mode if self.instance.pk else WaitlistMode.CONFIRM
+        )
+
+    def clean_offer_hours(self) -> int:
+        return self.cleaned_data.get("offer_hours") or (
+            self.instance.offer_hours if self.instance.pk else 48
+        )
+
+    def clean_waitlist_priority(self) -> str:
+        return self.cleaned_data.get("waitlist_priority") or (
+            self.instance.waitlist_priority if self.instance.pk else WaitlistPriority.ARRIVAL
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -494,3 +494,34 @@ def test_organiser_page_runs_a_fixed_number_of_queries(
     # session, user, roles, MFA, workshop, reservations, agenda, materials, changes
     with django_assert_num_queries(9):
         signed_in.get(reverse("workshops:manage_detail", args=[workshop.pk]))
+
+
+def test_organisers_choose_how_the_waiting_list_works(signed_in, programme, venue):
+    data = workshop_data(
+        venue=venue, waitlist_mode="offer", offer_hours="24", waitlist_priority="under_target"
+    )
+
+    response = signed_in.post(new_url(programme), data)
+
+    assert response.status_code == 302
+    workshop = Workshop.objects.get(title=data["title"])
+    assert (workshop.waitlist_mode, workshop.offer_hours, workshop.waitlist_priority) == (
+        "offer",
+        24,
+        "under_target",
+    )
+
+
+def test_a_workshop_added_without_waiting_list_choices_keeps_the_defaults(
+    signed_in, programme, venue
+):
+    data = workshop_data(venue=venue)
+
+    signed_in.post(new_url(programme), data)
+
+    workshop = Workshop.objects.get(title=data["title"])
+    assert (workshop.waitlist_mode, workshop.offer_hours, workshop.waitlist_priority) == (
+        "confirm",
+        48,
+        "arrival",
+    )
