@@ -17,7 +17,7 @@ from tests.workshops.registrants_support import (
     registered,
     sixteen_years_ago,
 )
-from workshops.models import GuardianConsent, Registration
+from workshops.models import GuardianConsent, Registration, Workshop
 
 Status = Registration.Status
 
@@ -249,9 +249,52 @@ def test_registrants_page_runs_the_same_number_of_queries_however_many_people(
                 registration=young, guardian_name="G", guardian_email="g@example.org", token=f"{i}"
             )
 
-    # session, user, roles, MFA, workshop with its fill, reservations, registrations
-    with django_assert_num_queries(7):
+    # session, user, roles, MFA, workshop with its fill, reservations, registrations, history
+    with django_assert_num_queries(8):
         response = signed_in.get(url(workshop))
 
     assert response.status_code == 200
     assert response.content.decode().count("Person ") >= count * 3 // 4
+
+
+def test_organiser_moves_someone_to_the_front_with_a_reason_shown_in_the_history(
+    signed_in, workshop
+):
+    # Full, so moving someone changes the queue rather than giving them a place.
+    registered(workshop, "Holder", status=Status.CONFIRMED)
+    Workshop.objects.filter(pk=workshop.pk).update(capacity=1)
+    first = registered(workshop, "First", status=Status.WAITLISTED)
+    second = registered(workshop, "Second", status=Status.WAITLISTED)
+    Registration.objects.filter(pk=first.pk).update(
+        queued_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    Registration.objects.filter(pk=second.pk).update(queued_at=timezone.now())
+    move = reverse("workshops:waitlist_move", args=[workshop.pk])
+
+    refused = signed_in.post(move, {"registration": second.pk, "reason": ""}, follow=True)
+    assert "Say why" in refused.content.decode()
+    second.refresh_from_db()
+    assert second.queue_priority == 0
+
+    signed_in.post(move, {"registration": second.pk, "reason": "Only carer who can come"})
+
+    page = signed_in.get(url(workshop)).content.decode()
+    section = page.split("On the waiting list, in queue order (2)")[1]
+    assert section.index("Second") < section.index("First")
+    history = page.split('id="history-heading"')[1]
+    assert "Moved on the waiting list by an organiser" in history
+    assert "Only carer who can come" in history
+
+
+def test_reviewers_cannot_move_people_on_the_waiting_list(client, reviewer, with_mfa, workshop):
+    waiting = registered(workshop, "Waiting", status=Status.WAITLISTED)
+    client.force_login(with_mfa(reviewer))
+
+    response = client.post(
+        reverse("workshops:waitlist_move", args=[workshop.pk]),
+        {"registration": waiting.pk, "reason": "Because"},
+    )
+
+    assert response.status_code == 404
+    waiting.refresh_from_db()
+    assert waiting.queue_priority == 0

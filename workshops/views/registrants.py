@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from codesign.core import permissions
 from programmes.models import Cohort, Programme, TeamRole
 from workshops import registrants as people
-from workshops.models import Registration, TablePlan, Workshop
-from workshops.services import workshop_fill, workshops_with_fill
+from workshops.models import Registration, RegistrationEvent, TablePlan, Workshop
+from workshops.services import registration_move, workshop_fill, workshops_with_fill
 
 # Access
 
@@ -84,10 +84,20 @@ def _registrants(workshop_pk: int, request: HttpRequest) -> tuple[Workshop, bool
     return workshop, full, listed
 
 
+HISTORY_LENGTH = 50
+
+
 @require_GET
 @permissions.staff_page
 def registrants(request: HttpRequest, pk: int) -> HttpResponse:
     workshop, full, listed = _registrants(pk, request)
+    history = (
+        RegistrationEvent.objects.filter(registration__workshop=workshop)
+        .select_related("registration__user__profile", "by")
+        .order_by("-created_at", "-id")[:HISTORY_LENGTH]
+        if full
+        else []
+    )
     return render(
         request,
         "workshops/registrants/registrants.html",
@@ -97,8 +107,53 @@ def registrants(request: HttpRequest, pk: int) -> HttpResponse:
             "full": full,
             "registrants": listed,
             "fill": workshop_fill(workshop),
+            "history": history,
+            "move_form": MoveForm(),
         },
     )
+
+
+class MoveForm(forms.Form):
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why are you moving them?",
+        max_length=300,
+        error_messages={"required": "Say why you are moving this person, so the list stays fair."},
+    )
+
+
+@require_POST
+@permissions.staff_page
+def waitlist_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move someone to the front of the waiting list, with a reason everyone can see."""
+    workshop = _get_workshop_for_organiser(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("workshops:registrants", pk=workshop.pk)
+    registration = get_object_or_404(
+        Registration, pk=form.cleaned_data["registration"], workshop=workshop
+    )
+    front = (
+        workshop.registrations.filter(status=Registration.Status.WAITLISTED)
+        .order_by("queue_priority")
+        .values_list("queue_priority", flat=True)
+        .first()
+    )
+    try:
+        registration_move(
+            registration=registration,
+            by=request.user,
+            priority=min(front or 0, registration.queue_priority) - 1,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(
+            request, "Moved to the front of the waiting list. The reason is kept below."
+        )
+    return redirect("workshops:registrants", pk=workshop.pk)
 
 
 @require_GET
@@ -433,6 +488,7 @@ def certificate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 urlpatterns = [
+    path("manage/<int:pk>/registrants/move/", waitlist_move, name="waitlist_move"),
     path("manage/attendance/", attendance, name="attendance"),
     path("manage/<int:pk>/registrants/", registrants, name="registrants"),
     path("manage/<int:pk>/registrants.csv", registrants_csv, name="registrants_csv"),
