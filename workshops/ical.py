@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
@@ -120,3 +121,10 @@ def workshops_calendar(workshops: Iterable[Workshop], *, name: str) -> bytes:
     for workshop in workshops:
         calendar.add_component(workshop_event(workshop, stamp=now))
     return calendar.to_ical()
+
+
+def calendar_response(content: bytes, filename: str) -> HttpResponse:
+    """A calendar file as a download."""
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

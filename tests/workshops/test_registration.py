@@ -160,7 +160,7 @@ def test_an_offer_not_taken_in_time_moves_on_to_the_next_person(workshop):
 def test_under_target_groups_go_first_when_the_workshop_asks_for_it():
     workshop = WorkshopFactory(capacity=2, waitlist_priority=WaitlistPriority.UNDER_TARGET)
     PlaceReservationFactory(workshop=workshop, perspectives=["young_person"], places=1)
-    adult = registration_create(workshop=workshop, user=person(1, ["patient"]))
+    registration_create(workshop=workshop, user=person(1, ["patient"]))
     registration_create(workshop=workshop, user=person(2, ["patient"]))
     assert Registration.objects.filter(status=CONFIRMED).count() == 1
     waiting_adult = registration_create(workshop=workshop, user=person(3, ["patient"]))
@@ -168,7 +168,6 @@ def test_under_target_groups_go_first_when_the_workshop_asks_for_it():
 
     assert young.status == CONFIRMED
     assert waiting_adult.status == WAITLISTED
-    del adult
 
 
 def test_an_organiser_can_move_someone_up_the_waiting_list_with_a_reason(workshop, organiser):

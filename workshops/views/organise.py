@@ -32,6 +32,7 @@ from workshops.forms import (
     WorkshopForm,
 )
 from workshops.models import Material, Venue, Workshop
+from workshops.views import refusal_text
 
 # Helpers
 
@@ -93,10 +94,6 @@ def _error_summary(*parts: Any) -> list[dict[str, str]]:
                 href = f"#{bound.id_for_label or bound.auto_id}"
                 summary += [{"href": href, "message": str(m)} for m in field_errors]
     return summary
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 # Creating and changing a workshop
@@ -253,7 +250,7 @@ def workshop_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.workshop_publish(workshop=workshop, published_by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"“{workshop.title}” is published. People can now find it.")
     return redirect("workshops:manage_detail", pk=workshop.pk)
@@ -266,7 +263,7 @@ def workshop_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.workshop_unpublish(workshop=workshop, unpublished_by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,

@@ -235,17 +235,11 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _calendar_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 def workshop_ics(request: HttpRequest, pk: int) -> HttpResponse:
     workshop, _ = _get_workshop_for_visitor(request, pk, ical.for_calendar(Workshop.objects.all()))
     content = ical.workshops_calendar([workshop], name=workshop.title)
-    return _calendar_response(content, f"{slugify(workshop.title) or 'workshop'}.ics")
+    return ical.calendar_response(content, f"{slugify(workshop.title) or 'workshop'}.ics")
 
 
 @require_GET
@@ -260,7 +254,7 @@ def programme_feed(request: HttpRequest, slug: str) -> HttpResponse:
         )
     )
     content = ical.workshops_calendar(workshops, name=f"{programme.title} workshops")
-    return _calendar_response(content, f"{programme.slug}.ics")
+    return ical.calendar_response(content, f"{programme.slug}.ics")
 
 
 urlpatterns = [

@@ -18,11 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from workshops import ical, services
 from workshops.forms import RegisterForm
 from workshops.models import CalendarFeed, GuardianConsent, Registration, Workshop
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
+from workshops.views import refusal_text
 
 # Registering is limited per person: this many tries (sent forms, whatever the outcome) in
 # this many seconds. Enough for anyone signing up to a whole programme's workshops at once.
@@ -77,7 +73,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             companion_name=form.cleaned_data["companion_name"],
         )
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
         return redirect(workshop)
     messages.success(request, _status_sentence(registration))
     return redirect(workshop)
@@ -113,7 +109,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.registration_cancel(registration=registration, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,
@@ -131,7 +127,7 @@ def accept_offer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.registration_accept_offer(registration=registration, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, "You have a place. See you there.")
     return redirect("workshops:mine")
@@ -196,9 +192,7 @@ def my_feed(request: HttpRequest, token: str) -> HttpResponse:
         )
     )
     content = ical.workshops_calendar(workshops, name="My workshops")
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="my-workshops.ics"'
-    return response
+    return ical.calendar_response(content, "my-workshops.ics")
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,7 +212,7 @@ def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.guardian_consent_confirm(token=token)
         except ValidationError as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, "Thank you. Their place is confirmed.")
         return redirect("workshops:guardian_consent", token=token)

@@ -27,6 +27,7 @@ from programmes.models import Cohort, Programme, TeamRole
 from workshops import registrants as people
 from workshops.models import Registration, RegistrationEvent, TablePlan, Workshop
 from workshops.services import registration_move, workshop_fill, workshops_with_fill
+from workshops.views import refusal_text
 
 # Access
 
@@ -53,10 +54,6 @@ def _get_workshop_for_organiser(
     if not full:
         raise Http404("No workshop here.")
     return workshop
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _show_errors(form: forms.Form, error: ValidationError) -> None:
@@ -148,7 +145,7 @@ def waitlist_move(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request, "Moved to the front of the waiting list. The reason is kept below."
@@ -248,7 +245,7 @@ def checkin_person(request: HttpRequest, pk: int, registration_pk: int) -> HttpR
     try:
         done = people.registration_check_in(registration=registration, by=request.user)
     except ValidationError as error:
-        return _checkin_answer(request, workshop, registration, _refusal(error), ok=False)
+        return _checkin_answer(request, workshop, registration, refusal_text(error), ok=False)
     if done:
         return _checkin_answer(request, workshop, registration, f"{name} is checked in.", True)
     return _checkin_answer(
@@ -276,7 +273,7 @@ def checkin_no_shows(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         marked = people.workshop_mark_no_shows(workshop=workshop, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         if marked:
             who = "1 person" if marked == 1 else f"{marked} people"
@@ -404,7 +401,7 @@ def table_plan_move(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         name = people.person_name(registration, full=True)
         with_companion = (
