@@ -169,6 +169,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.tasks.offers_expire_task",
         "schedule": 60 * 5,
     },
+    "send-lost-messages": {
+        "task": "codesign.core.tasks.outbox_flush_task",
+        "schedule": 60 * 2,
+    },
+    "queue-reminders": {
+        "task": "workshops.tasks.reminders_queue_task",
+        "schedule": 60 * 5,
+    },
+    "queue-feedback-requests": {
+        "task": "feedback.tasks.feedback_requests_queue_task",
+        "schedule": 60 * 15,
+    },
 }
 
 # Email: by default each email is printed and saved as an .eml file in var/mail.

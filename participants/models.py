@@ -80,6 +80,14 @@ class Profile(models.Model):
     reminders = models.BooleanField("send me reminders before workshops", default=True)
     large_print = models.BooleanField("large-print materials", default=False)
     easy_read = models.BooleanField("easy-read materials", default=False)
+    copies_to_name = models.CharField(
+        "name of the carer or family member to copy in", max_length=100, blank=True
+    )
+    copies_to_email = models.EmailField(
+        "their email address",
+        blank=True,
+        help_text="They get a copy of every message we send you about workshops.",
+    )
     support_needs = models.JSONField(default=list, blank=True)
     support_other = models.CharField("anything else we should arrange", max_length=300, blank=True)
     dietary_needs = models.CharField("food and drink needs", max_length=300, blank=True)

@@ -298,3 +298,15 @@ def equality_totals(users: QuerySet[Any]) -> dict[str, list[tuple[str, int | str
             )
         totals[name] = rows
     return totals
+
+
+def reminders_turn_off(*, profile: Profile) -> None:
+    """From the link in an email: no more reminders or feedback nudges. Messages people must
+    have (confirmations, changes, cancellations) still reach them."""
+    with transaction.atomic():
+        locked = Profile.objects.select_for_update().get(pk=profile.pk)
+        if not locked.reminders:
+            return
+        locked.reminders = False
+        locked.save(update_fields=["reminders", "updated_at"])
+        audit_log(actor=None, action="participants.reminders.unsubscribed", target=locked)

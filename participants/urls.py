@@ -10,4 +10,6 @@ urlpatterns = [
     path("profile/<slug:step>/", views.profile_step, name="profile_step"),
     path("equality/", views.equality, name="equality"),
     path("equality/delete/", views.equality_delete, name="equality_delete"),
+    # The signed token stands in for signing in, and only ever turns reminders off.
+    path("reminders/off/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -14,8 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from codesign.core.notices import unsubscribe_user_id
 from participants import services
 from participants.forms import STEP_PAGES, EqualityForm, Step
 from participants.models import Consent, EqualityMonitoring, Profile
@@ -201,3 +203,19 @@ def equality_delete(request: HttpRequest) -> HttpResponse:
     if services.equality_monitoring_delete(user=request.user):
         messages.success(request, "Your equality answers are deleted.")
     return redirect("participants:profile")
+
+
+# Reminders can be switched off from any email without signing in: the link carries a signed
+# token for the person. Mail apps' own "unsubscribe" button posts to the same address
+# (RFC 8058), without our form's CSRF token, so the token is what authorises the change.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    user_id = unsubscribe_user_id(token)
+    profile = Profile.objects.filter(user_id=user_id).first() if user_id else None
+    if profile is None:
+        return render(request, "participants/unsubscribe.html", {"bad_link": True}, status=404)
+    if request.method == "POST":
+        services.reminders_turn_off(profile=profile)
+        return render(request, "participants/unsubscribe.html", {"done": True})
+    return render(request, "participants/unsubscribe.html", {"already_off": not profile.reminders})

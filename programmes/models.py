@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class ProgrammeQuerySet(models.QuerySet["Programme"]):
@@ -178,3 +179,121 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} of {self.programme}"
+
+
+class InvitationBatch(models.Model):
+    """A list of people an organiser means to invite, checked and shown to them before anything
+    is sent. `rows` holds each person as {"email", "name", "user_id", "problem"}: a row with a
+    problem (bad email, duplicate, already registered) is shown with why, and never sent."""
+
+    class Source(models.TextChoices):
+        ONE = "one", "One email address"
+        LIST = "list", "A pasted list"
+        CSV = "csv", "A CSV file"
+        PARTICIPANTS = "participants", "People already on the platform"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="invitation_batches"
+    )
+    workshop = models.ForeignKey(
+        "workshops.Workshop",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitation_batches",
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    message = models.TextField("personal message", blank=True)
+    expires_at = models.DateTimeField("the link stops working on")
+    rows = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitations to {self.workshop or self.programme} ({len(self.rows)} rows)"
+
+
+class Invitation(models.Model):
+    """An invitation to a programme, or to one of its workshops, with a secret link to accept
+    or decline. Queued, sent and failed follow its email in the outbox; expired is worked out
+    from `expires_at`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed to send"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN = (Status.QUEUED, Status.SENT, Status.FAILED)
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    workshop = models.ForeignKey(
+        "workshops.Workshop",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    batch = models.ForeignKey(
+        InvitationBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    email = models.EmailField()
+    name = models.CharField(max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text="The account it went to, or the one that accepted it.",
+    )
+    message = models.TextField("personal message", blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Each send, resend or reminder counts up: it is part of the outbox key.
+    send_count = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            models.Index(fields=["workshop", "status"]),
+            models.Index(fields=["email"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.workshop or self.programme}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_open and self.expires_at <= timezone.now()
+
+    @property
+    def state_label(self) -> str:
+        """What organisers see: its status, or "Expired" once an unanswered link runs out."""
+        return "Expired" if self.is_expired else self.get_status_display()

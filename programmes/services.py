@@ -48,7 +48,7 @@ def membership_remove(*, membership: Membership, removed_by: Any) -> None:
 # Programmes
 
 # Words the programme URLs use themselves, so no programme can take them as its address.
-RESERVED_SLUGS = frozenset({"manage", "new"})
+RESERVED_SLUGS = frozenset({"manage", "new", "invitations"})
 SLUG_MAX_LENGTH = 80
 EDITABLE_FIELDS = (
     "title",

@@ -97,6 +97,21 @@ class WaitlistPriority(models.TextChoices):
     UNDER_TARGET = "under_target", "People whose group is under its kept places first"
 
 
+# Hours before a workshop that reminders go out, unless its organisers choose others.
+REMINDER_OFFSET_CHOICES = [
+    (336, "2 weeks before"),
+    (168, "7 days before"),
+    (72, "3 days before"),
+    (48, "2 days before"),
+    (24, "1 day before"),
+    (2, "2 hours before"),
+]
+
+
+def default_reminder_offsets() -> list[int]:
+    return [168, 24]
+
+
 class Workshop(models.Model):
     class Format(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -172,6 +187,12 @@ class Workshop(models.Model):
         max_length=20,
         choices=WaitlistPriority.choices,
         default=WaitlistPriority.ARRIVAL,
+    )
+    reminder_offsets = models.JSONField(
+        "when to send reminders",
+        default=default_reminder_offsets,
+        blank=True,
+        help_text="Hours before the start, e.g. [168, 24] for 7 days and 1 day before.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,16 +13,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from filetype.types import archive, document, image
 
 from codesign.core.audit import audit_log
-from codesign.core.emails import email_send_once
+from codesign.core.notices import Notice, notice_queue, notice_queue_many
 from programmes.models import Programme
 from programmes.terms import perspective_group_label
 from workshops.models import (
+    REMINDER_OFFSET_CHOICES,
     AgendaItem,
     GuardianConsent,
     Material,
@@ -403,6 +403,7 @@ def workshop_reschedule(
     )
     locked.starts_at, locked.ends_at = starts_at, ends_at
     locked.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    workshop_change_notify(change=change)
     audit_log(
         actor=rescheduled_by,
         action="workshops.workshop.rescheduled",
@@ -438,6 +439,7 @@ def workshop_cancel(*, workshop: Workshop, reason: str, cancelled_by: Any) -> Wo
         old_ends_at=locked.ends_at,
         changed_by=cancelled_by,
     )
+    workshop_change_notify(change=change)
     audit_log(
         actor=cancelled_by,
         action="workshops.workshop.cancelled",
@@ -445,6 +447,93 @@ def workshop_cancel(*, workshop: Workshop, reason: str, cancelled_by: Any) -> Wo
         data={"reason": locked.cancelled_reason},
     )
     return change
+
+
+# Everyone with a place, an offer or a place on the waiting list hears about a change.
+CHANGE_AUDIENCE = (*Registration.HOLDING, Registration.Status.WAITLISTED)
+
+
+def workshop_change_notify(*, change: WorkshopChange) -> int:
+    """Queue the reschedule or cancellation notice for everyone affected, in the caller's
+    transaction: one message per person per change, however often this runs."""
+    workshop = change.workshop
+    registrations = (
+        workshop.registrations.filter(status__in=CHANGE_AUDIENCE)
+        .exclude(status=Registration.Status.ATTENDED)
+        .select_related("user__profile")
+    )
+    notices = [
+        Notice(
+            kind="workshop_change",
+            key=f"workshop-change:{change.pk}:{registration.pk}",
+            to=registration.user.email,
+            user=registration.user,
+            programme=workshop.programme,
+            workshop=workshop,
+            params={"change_id": change.pk, "registration_id": registration.pk},
+        )
+        for registration in registrations
+    ]
+    notice_queue_many(notices)
+    change.notices_sent_at = timezone.now()
+    change.save(update_fields=["notices_sent_at"])
+    return len(notices)
+
+
+def reminders_queue(*, now: datetime.datetime | None = None) -> int:
+    """Periodic: queue the reminders now due, with a fixed number of queries.
+
+    A reminder for an offset (say 24 hours) is due from `starts_at - offset` until half the
+    offset (at most a day) later, for people whose place was confirmed before it fell due, so
+    nobody gets "7 days to go" three days before, or straight after booking. The key holds the
+    start time, so after a reschedule the reminders follow the new time, and the send step
+    drops any reminder whose workshop moved, was cancelled, or whose place was given up.
+    """
+    now = now or timezone.now()
+    longest = max((hours for hours, _label in REMINDER_OFFSET_CHOICES), default=0)
+    workshops = list(
+        Workshop.objects.published()
+        .filter(starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=longest + 1))
+        .select_related("programme")
+    )
+    due: dict[int, tuple[Workshop, int, datetime.datetime]] = {}
+    for workshop in workshops:
+        for hours in sorted({int(h) for h in workshop.reminder_offsets or [] if int(h) > 0}):
+            offset = datetime.timedelta(hours=hours)
+            falls_due = workshop.starts_at - offset
+            window = min(offset / 2, datetime.timedelta(days=1))
+            if falls_due <= now < falls_due + window:
+                due[workshop.pk] = (workshop, hours, falls_due)
+                break
+    if not due:
+        return 0
+    registrations = Registration.objects.filter(
+        workshop_id__in=due, status=Registration.Status.CONFIRMED
+    ).select_related("user__profile")
+    notices = []
+    for registration in registrations:
+        workshop, hours, falls_due = due[registration.workshop_id]
+        if registration.created_at > falls_due:
+            continue
+        notices.append(
+            Notice(
+                kind="reminder",
+                key=(
+                    f"reminder:{registration.pk}:"
+                    f"{workshop.starts_at.strftime('%Y%m%dT%H%MZ')}:{hours}h"
+                ),
+                to=registration.user.email,
+                user=registration.user,
+                programme=workshop.programme,
+                workshop=workshop,
+                params={
+                    "registration_id": registration.pk,
+                    "starts_at": workshop.starts_at.isoformat(),
+                    "offset_hours": hours,
+                },
+            )
+        )
+    return len(notice_queue_many(notices))
 
 
 # Materials. The type is read from the file's first bytes, never from its name or the browser.
@@ -646,8 +735,36 @@ class _Occupancy:
             self.held_by_group[reservation_id] += places
 
 
+# The changes a person hears about by email (workshops/notices.py says what each one says).
+NOTIFIED_EVENTS = frozenset(
+    {
+        RegistrationEvent.Kind.CONFIRMED,
+        RegistrationEvent.Kind.WAITLISTED,
+        RegistrationEvent.Kind.PROMOTED,
+        RegistrationEvent.Kind.OFFERED,
+        RegistrationEvent.Kind.OFFER_ACCEPTED,
+        RegistrationEvent.Kind.OFFER_EXPIRED,
+        RegistrationEvent.Kind.GUARDIAN_REQUESTED,
+        RegistrationEvent.Kind.CANCELLED,
+    }
+)
+
+
 def _event(registration: Registration, kind: str, *, by: Any = None, reason: str = "") -> None:
-    RegistrationEvent.objects.create(registration=registration, kind=kind, by=by, reason=reason)
+    event = RegistrationEvent.objects.create(
+        registration=registration, kind=kind, by=by, reason=reason
+    )
+    if kind in NOTIFIED_EVENTS:
+        workshop = registration.workshop
+        notice_queue(
+            kind="registration",
+            key=f"registration-event:{event.pk}",
+            to=registration.user.email,
+            user=registration.user,
+            programme=workshop.programme,
+            workshop=workshop,
+            params={"event_id": event.pk},
+        )
 
 
 def _lock_workshop(workshop_id: int) -> Workshop:
@@ -957,30 +1074,18 @@ def _guardian_consent_request(registration: Registration) -> GuardianConsent:
         },
     )
     if created:
-        from workshops.tasks import guardian_consent_send_task
-
-        consent_id = consent.pk
-        transaction.on_commit(lambda: guardian_consent_send_task.delay(consent_id))
+        workshop = registration.workshop
+        notice_queue(
+            kind="guardian_consent",
+            key=f"guardian-consent:{consent.pk}",
+            to=consent.guardian_email,
+            user=registration.user,
+            programme=workshop.programme,
+            workshop=workshop,
+            params={"consent_id": consent.pk},
+            copies=False,
+        )
     return consent
-
-
-def guardian_consent_send(*, consent: GuardianConsent) -> bool:
-    """Email the parent or guardian their link. Sent once per request."""
-    registration = consent.registration
-    workshop = registration.workshop
-    return email_send_once(
-        key=f"guardian-consent:{consent.pk}",
-        template="guardian_consent",
-        to=consent.guardian_email,
-        context={
-            "consent": consent,
-            "young_person": registration.user.profile.display_name or "Your child",
-            "workshop": workshop,
-            "programme": workshop.programme,
-            "url": settings.SITE_URL
-            + reverse("workshops:guardian_consent", kwargs={"token": consent.token}),
-        },
-    )
 
 
 def guardian_consent_confirm(*, token: str) -> Registration:

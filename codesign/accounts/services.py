@@ -1,12 +1,12 @@
 from codesign.accounts.models import User
-from codesign.core.emails import email_send_once
+from codesign.core.notices import notice_queue
 
 
-def user_send_welcome(*, user: User) -> bool:
-    """Welcome someone whose email address is now verified. Sent once, however often asked."""
-    return email_send_once(
-        key=f"welcome:{user.pk}",
-        template="welcome",
-        to=user.email,
-        context={"user": user},
+def user_welcome(*, user: User) -> bool:
+    """Welcome someone whose email address is now verified. Queued once, however often asked;
+    sent after the caller's transaction commits."""
+    return bool(
+        notice_queue(
+            kind="welcome", key=f"welcome:{user.pk}", to=user.email, user=user, copies=False
+        )
     )

@@ -29,24 +29,63 @@ class AuditEntry(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """One email we mean to send exactly once, keyed by what it is about."""
+    """One email we mean to send exactly once, keyed by what it is about.
+
+    The row is written in the same transaction as the change it tells people about, so a
+    message is never lost; the key (kind, recipient, object, occasion) is unique, so it is never
+    sent twice. See codesign/core/notices.py.
+    """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to send"
+        PENDING = "pending", "Queued"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not needed any more"
 
     key = models.CharField(max_length=200, unique=True)
-    template = models.CharField(max_length=100)
+    kind = models.CharField(max_length=50, blank=True, db_index=True)
+    template = models.CharField(max_length=100, blank=True)
     to = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+        help_text="The person the message is for (or about, for a copy to their carer).",
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+    workshop = models.ForeignKey(
+        "workshops.Workshop",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+    )
+    params = models.JSONField(default=dict, blank=True)
+    is_copy = models.BooleanField(
+        default=False, help_text="A copy for the carer or family member the person named."
+    )
+    subject = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["programme", "status"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.template} to {self.to} ({self.get_status_display()})"
+        return f"{self.kind or self.template} to {self.to} ({self.get_status_display()})"

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from codesign.accounts.services import user_send_welcome
-from codesign.accounts.tasks import welcome_email_send_task
+from codesign.accounts.services import user_welcome
 from codesign.core.models import OutboxMessage
+from codesign.core.notices import SendFailed, outbox_send
+from codesign.core.tasks import outbox_send_task
 from tests.accounts.failing_backend import FailOnceBackend
 from tests.factories import PASSWORD, UserFactory
 
@@ -58,24 +59,39 @@ def test_welcome_email_goes_out_through_a_real_worker_after_verified_sign_up(cli
 @pytest.mark.django_db(transaction=True)
 def test_welcome_task_sent_twice_to_the_worker_sends_one_email(celery_worker):
     user = UserFactory(email="twice@example.org")
+    user_welcome(user=user)  # autocommit: the row is queued and its task sent at once
+    message = OutboxMessage.objects.get(to="twice@example.org")
     finished = []
 
     def count(sender=None, **kwargs):
-        if sender.name == welcome_email_send_task.name:
+        if sender.name == outbox_send_task.name:
             finished.append(kwargs["state"])
 
     task_postrun.connect(count)
     try:
-        welcome_email_send_task.delay(user.pk)
-        welcome_email_send_task.delay(user.pk)
-        _wait_for(lambda: len(finished) == 2)
+        outbox_send_task.delay(message.pk)
+        outbox_send_task.delay(message.pk)
+        _wait_for(lambda: len(finished) == 3)
     finally:
         task_postrun.disconnect(count)
 
-    assert finished == ["SUCCESS", "SUCCESS"]
-    # The second task found the first one's outbox row and sent nothing.
-    assert OutboxMessage.objects.get().attempts == 1
+    assert finished == ["SUCCESS", "SUCCESS", "SUCCESS"]
+    # The later tasks found the row sent (or busy) and sent nothing.
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert message.status == OutboxMessage.Status.SENT
     assert [m.to for m in mail.outbox] == [["twice@example.org"]]
+
+
+def test_asking_twice_queues_one_welcome(db, django_capture_on_commit_callbacks):
+    user = UserFactory(email="again@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert user_welcome(user=user) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert user_welcome(user=user) is False
+
+    assert OutboxMessage.objects.filter(kind="welcome").count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_no_welcome_email_before_the_address_is_verified(client, db):
@@ -89,32 +105,34 @@ def test_no_welcome_email_before_the_address_is_verified(client, db):
     assert not EmailAddress.objects.get(email="unverified@example.org").verified
 
 
-def test_welcome_task_for_a_deleted_account_sends_nothing(db):
-    welcome_email_send_task.apply(args=[999_999])
+def test_welcome_for_a_deleted_account_is_skipped(db):
+    user = UserFactory(email="gone@example.org")
+    user_welcome(user=user)
+    message = OutboxMessage.objects.get(to="gone@example.org")
+    user.delete()
 
+    assert outbox_send(message_id=message.pk) == OutboxMessage.Status.SKIPPED
     assert mail.outbox == []
 
 
 def test_a_failed_send_is_recorded_and_the_next_try_sends_it(db, settings):
     user = UserFactory(email="flaky@example.org")
+    user_welcome(user=user)
+    message = OutboxMessage.objects.get(to="flaky@example.org")
     FailOnceBackend.failed = False
     settings.MAILERS = {"default": {"BACKEND": "tests.accounts.failing_backend.FailOnceBackend"}}
 
-    with pytest.raises(ConnectionRefusedError):
-        user_send_welcome(user=user)
-    message = OutboxMessage.objects.get(to="flaky@example.org")
-    assert message.status == OutboxMessage.Status.FAILED
+    with pytest.raises(SendFailed):
+        outbox_send(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
     assert "did not answer" in message.last_error
+    assert message.next_attempt_at > message.created_at
     assert mail.outbox == []
 
-    assert user_send_welcome(user=user) is True
+    assert outbox_send(message_id=message.pk) == OutboxMessage.Status.SENT
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
     assert message.attempts == 2
+    assert message.last_error == ""
     assert len(mail.outbox) == 1
-
-
-def test_welcome_task_retries_with_backoff_when_sending_fails():
-    assert welcome_email_send_task.autoretry_for == (Exception,)
-    assert welcome_email_send_task.retry_backoff is True
-    assert welcome_email_send_task.acks_late is True

@@ -138,9 +138,11 @@ def test_visitors_are_asked_to_sign_in(client, db, url):
 
 
 def test_no_page_here_takes_another_persons_id():
+    # The reminders link carries a signed token, never a plain id (tests/participants/
+    # test_unsubscribe.py shows a changed token is refused).
     for pattern in urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
-        assert set(pattern.pattern.converters) <= {"step"}, pattern
+        assert set(pattern.pattern.converters) <= {"step", "token"}, pattern
 
 
 def test_each_person_sees_and_changes_only_their_own_profile(sign_in, patient, carer):
