@@ -95,6 +95,7 @@ class WaitlistMode(models.TextChoices):
 class WaitlistPriority(models.TextChoices):
     ARRIVAL = "arrival", "First come, first served"
     UNDER_TARGET = "under_target", "People whose group is under its kept places first"
+    BURSARY = "bursary", "People awarded a bursary for it first"
 
 
 # Hours before a workshop that reminders go out, unless its organisers choose others.

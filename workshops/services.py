@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from filetype.types import archive, document, image
@@ -812,9 +813,15 @@ def _give_place(
 
 
 def _queue_order(
-    waiting: list[Registration], workshop: Workshop, occupancy: "_Occupancy | None"
+    waiting: list[Registration],
+    workshop: Workshop,
+    occupancy: "_Occupancy | None",
+    bursary_holders: set[int] | None = None,
 ) -> list[Registration]:
     waiting = sorted(waiting, key=lambda r: (r.queue_priority, r.queued_at or r.created_at, r.pk))
+    if workshop.waitlist_priority == WaitlistPriority.BURSARY and bursary_holders:
+        # Stable sort: people with an approved bursary first, otherwise the queue order stands.
+        waiting.sort(key=lambda r: (r.queue_priority, r.user_id not in bursary_holders))
     if workshop.waitlist_priority == WaitlistPriority.UNDER_TARGET and occupancy is not None:
 
         def under_target(registration: Registration) -> bool:
@@ -838,7 +845,35 @@ def waitlist_in_order(workshop: Workshop) -> list[Registration]:
         if workshop.waitlist_priority == WaitlistPriority.UNDER_TARGET
         else None
     )
-    return _queue_order(waiting, workshop, occupancy)
+    holders = _bursary_holders([workshop]).get(workshop.pk, set())
+    return _queue_order(waiting, workshop, occupancy, holders)
+
+
+def _bursary_holders(workshops: Iterable[Workshop]) -> dict[int, set[int]]:
+    """For workshops that put bursary holders first: the people (user ids) with an approved
+    bursary told to them, for that workshop or for its whole programme. One query."""
+    from bursaries.models import Application
+
+    chosen = [w for w in workshops if w.waitlist_priority == WaitlistPriority.BURSARY]
+    if not chosen:
+        return {}
+    by_programme: dict[int, list[int]] = {}
+    for workshop in chosen:
+        by_programme.setdefault(workshop.programme_id, []).append(workshop.pk)
+    holders: dict[int, set[int]] = {w.pk: set() for w in chosen}
+    awards = Application.objects.filter(
+        status=Application.Status.APPROVED, released_at__isnull=False
+    ).filter(
+        Q(scheme__workshop__in=[w.pk for w in chosen])
+        | Q(scheme__workshop__isnull=True, scheme__programme__in=list(by_programme))
+    )
+    for user_id, workshop_id, programme_id in awards.values_list(
+        "applicant_id", "scheme__workshop_id", "scheme__programme_id"
+    ):
+        for pk in [workshop_id] if workshop_id else by_programme.get(programme_id, []):
+            if pk in holders:
+                holders[pk].add(user_id)
+    return holders
 
 
 def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
@@ -855,9 +890,12 @@ def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
     occupancies = _occupancies(
         [w for w in workshops.values() if w.waitlist_priority == WaitlistPriority.UNDER_TARGET]
     )
+    holders = _bursary_holders(workshops.values())
     positions = {}
     for pk, workshop in workshops.items():
-        order = _queue_order(waiting_by_workshop[pk], workshop, occupancies.get(pk))
+        order = _queue_order(
+            waiting_by_workshop[pk], workshop, occupancies.get(pk), holders.get(pk)
+        )
         positions.update({r.pk: i for i, r in enumerate(order, start=1)})
     return {r.pk: positions[r.pk] for r in registrations if r.pk in positions}
 
