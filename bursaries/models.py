@@ -207,6 +207,19 @@ class Application(models.Model):
         """Decided, but not yet told to the applicant."""
         return bool(self.decided_at and not self.released_at)
 
+    @property
+    def applicant_status(self) -> str:
+        """Where it stands, as the applicant may know it: a decision not yet told reads as
+        still under review."""
+        if self.decision_pending:
+            return self.Status.UNDER_REVIEW.label
+        return self.get_status_display()
+
+    @property
+    def is_awarded(self) -> bool:
+        """Approved, and the applicant has been told."""
+        return self.status == self.Status.APPROVED and bool(self.released_at)
+
 
 class ApplicationItem(models.Model):
     """One cost asked for, by type: expenses and payment for time are never mixed."""
@@ -385,3 +398,9 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def kind_words(self) -> str:
+        return {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image"}.get(
+            self.content_type, "file"
+        )

@@ -1,6 +1,9 @@
+from django.urls import reverse
+
 from bursaries.models import Application
 from codesign.core.models import OutboxMessage
 from codesign.core.notices import Email, display_name, notice_kind
+from workshops.ical import absolute_url
 
 
 @notice_kind("bursary_decision")
@@ -21,5 +24,6 @@ def bursary_decision(message: OutboxMessage) -> Email | None:
             "scheme": application.scheme,
             "programme": application.scheme.programme,
             "items": list(application.items.all()),
+            "mine_url": absolute_url(reverse("bursaries:mine")),
         },
     )

@@ -364,6 +364,21 @@ class ContactForm(ProfileStepForm):
         error_messages={"max_length": "This phone number is too long. Check it and try again."},
     )
 
+    copies_to_name = forms.CharField(
+        label="Their name",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Their name can be up to 100 letters long."},
+    )
+    copies_to_email = forms.EmailField(
+        label="Their email address",
+        required=False,
+        help_text="They get a copy of every message we send you about workshops: bookings, "
+        "changes and reminders.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"invalid": "Enter an email address like name@example.org."},
+    )
+
     def clean_phone(self) -> str:
         phone = " ".join(self.cleaned_data["phone"].split())
         if not phone:
@@ -375,6 +390,37 @@ class ContactForm(ProfileStepForm):
                 "at the start. For example 07700 900123."
             )
         return phone
+
+    def clean_copies_to_name(self) -> str:
+        return " ".join(self.cleaned_data["copies_to_name"].split())
+
+    def clean_copies_to_email(self) -> str:
+        email = self.cleaned_data["copies_to_email"].strip()
+        if email and email.lower() == (self.profile.user.email or "").lower():
+            raise ValidationError(
+                "This is your own email address. Give the email address of the person you "
+                "want us to copy in, or leave it empty."
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        name, email = cleaned.get("copies_to_name"), cleaned.get("copies_to_email")
+        if self.has_error("copies_to_name") or self.has_error("copies_to_email"):
+            return cleaned
+        if name and not email:
+            self.add_error(
+                "copies_to_email",
+                f"Give {name}'s email address too, so we can send them copies. Or clear "
+                "their name if you don't want copies sent.",
+            )
+        elif email and not name:
+            self.add_error(
+                "copies_to_name",
+                "Give their name too, so we know who they are. Or clear their email address "
+                "if you don't want copies sent.",
+            )
+        return cleaned
 
 
 # Step 6: parent or guardian

@@ -51,6 +51,8 @@ EDITABLE_FIELDS = frozenset(
         "easy_read",
         "reminders",
         "phone",
+        "copies_to_name",
+        "copies_to_email",
         "guardian_name",
         "guardian_email",
     }
@@ -309,4 +311,10 @@ def reminders_turn_off(*, profile: Profile) -> None:
             return
         locked.reminders = False
         locked.save(update_fields=["reminders", "updated_at"])
-        audit_log(actor=None, action="participants.reminders.unsubscribed", target=locked)
+        audit_log(
+            actor=locked.user,
+            action="participants.reminders.unsubscribed",
+            target=locked,
+            data={"via": "email link"},
+        )
+    profile.reminders = False

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from programmes.models import Membership, Programme
+from programmes.models import Invitation, Membership, Programme
 from programmes.services import membership_add, membership_remove
 
 
@@ -42,3 +42,20 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for membership in queryset.select_related("programme", "user"):
             membership_remove(membership=membership, removed_by=request.user)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent, resent and withdrawn from the organisers' pages."""
+
+    list_display = ["email", "programme", "workshop", "status", "expires_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["email", "name"]
+    list_select_related = ["programme", "workshop"]
+    exclude = ["token"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

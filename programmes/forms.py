@@ -5,13 +5,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_slug
 
 from codesign.accounts.models import User
-from programmes.models import Cohort, Membership, Programme, Stage, TeamRole
+from participants.models import Perspective
+from programmes.models import Cohort, InvitationBatch, Membership, Programme, Stage, TeamRole
 from programmes.services import (
     EDITABLE_FIELDS,
+    INVITATION_DAYS,
+    INVITATION_MAX_DAYS,
+    INVITATION_STATES,
     RESERVED_SLUGS,
     SLUG_TAKEN,
     programme_free_slug,
 )
+from workshops.models import Workshop
+from workshops.templatetags.workshop_words import when_words
 
 
 class DateInput(forms.DateInput):
@@ -177,3 +183,164 @@ class TeamAddForm(forms.Form):
                 f"{self.user.email} is already {ROLE_WITH_ARTICLE[role]} of this programme.",
             )
         return cleaned
+
+
+# Invitations
+
+# The fields each way of inviting people uses.
+INVITATION_SOURCE_FIELDS = {
+    InvitationBatch.Source.ONE: ("email", "name"),
+    InvitationBatch.Source.LIST: ("emails_text",),
+    InvitationBatch.Source.CSV: ("csv_file",),
+    InvitationBatch.Source.PARTICIPANTS: ("perspectives",),
+}
+WHOLE_PROGRAMME = "programme"
+
+
+def _workshop_choices(workshops: list[Workshop]) -> list[tuple[str, str]]:
+    return [(str(w.pk), f"{w.title}, {when_words(w.starts_at, w.ends_at)}") for w in workshops]
+
+
+class InvitationForm(forms.Form):
+    """One form for the four ways of inviting people; it keeps only the fields of the way
+    chosen."""
+
+    target = forms.ChoiceField(
+        label="Invite them to",
+        help_text="The whole programme, or one of its published workshops still to come.",
+        error_messages={
+            "required": "Choose the programme or a workshop.",
+            "invalid_choice": "Choose the programme or one of the workshops in the list.",
+        },
+    )
+    email = forms.EmailField(
+        label="Their email address",
+        max_length=254,
+        error_messages={
+            "required": "Type their email address.",
+            "invalid": "This is not an email address. Check it and try again.",
+        },
+    )
+    name = forms.CharField(
+        label="Their name",
+        required=False,
+        max_length=100,
+        help_text="Optional. We use it to say hello.",
+    )
+    emails_text = forms.CharField(
+        label="Email addresses",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One on each line, or with commas between them. You can add a name like "
+        "this: Sam Jones <sam@example.org>",
+        error_messages={"required": "Type or paste at least one email address."},
+    )
+    csv_file = forms.FileField(
+        label="CSV file",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text='The first row names the columns: one called "email" and, if you like, one '
+        'called "name". Up to 10,000 people and 1 MB. In Excel, choose File, Save As, then '
+        '"CSV UTF-8".',
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "This file is empty. Add a first row with an email column.",
+            "invalid": "Choose a CSV file to upload.",
+        },
+    )
+    perspectives = forms.MultipleChoiceField(
+        label="Who to invite",
+        choices=Perspective.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People with any of the experiences you tick who said we may contact them "
+        "about future work. People already registered for the workshop are left out.",
+        error_messages={"required": "Tick at least one group of people."},
+    )
+    message = forms.CharField(
+        label="Your personal message",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Optional. It is shown at the top of the invitation. For example, why you "
+        "would value them being there.",
+    )
+    days = forms.IntegerField(
+        label="How many days the link works",
+        min_value=1,
+        max_value=INVITATION_MAX_DAYS,
+        initial=INVITATION_DAYS,
+        help_text="After this the link stops working. A link to a workshop also stops when its "
+        "registration closes.",
+        error_messages={
+            "required": "Say how many days the link works.",
+            "invalid": "Type a whole number of days, like 14.",
+            "min_value": "The link must work for at least 1 day.",
+            "max_value": f"The link can work for up to {INVITATION_MAX_DAYS} days.",
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        source: str,
+        programme: Programme,
+        workshops: list[Workshop],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.programme = programme
+        self.workshops = {str(w.pk): w for w in workshops}
+        for other, names in INVITATION_SOURCE_FIELDS.items():
+            if other != source:
+                for name in names:
+                    del self.fields[name]
+        self.fields["target"].choices = [
+            (WHOLE_PROGRAMME, f"The whole programme: {programme.title}"),
+            *_workshop_choices(workshops),
+        ]
+
+    @property
+    def workshop(self) -> Workshop | None:
+        return self.workshops.get(self.cleaned_data.get("target", ""))
+
+    def addresses_text(self) -> str | None:
+        """What the service reads for one address or a pasted list."""
+        if self.source == InvitationBatch.Source.ONE:
+            name = self.cleaned_data.get("name", "").replace("<", "").replace(">", "").strip()
+            email = self.cleaned_data["email"]
+            return f"{name} <{email}>" if name else email
+        return self.cleaned_data.get("emails_text")
+
+
+class InvitationFilterForm(forms.Form):
+    workshop = forms.ChoiceField(
+        label="Invited to",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Choose the programme or a workshop from the list."},
+    )
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        choices=[("", "Any state"), *INVITATION_STATES.items()],
+        error_messages={"invalid_choice": "Choose a state from the list."},
+    )
+
+    def __init__(self, *args: Any, workshops: list[Workshop], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workshops = {str(w.pk): w for w in workshops}
+        self.fields["workshop"].choices = [
+            ("", "The programme and all its workshops"),
+            (WHOLE_PROGRAMME, "The programme itself"),
+            *_workshop_choices(workshops),
+        ]
+
+
+class InvitationDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="If you like, tell us why (you do not have to)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Please keep it to 300 letters or fewer."},
+    )

@@ -149,6 +149,7 @@ class Stage(models.Model):
 class TeamRole(models.TextChoices):
     ORGANISER = "organiser", "Organiser"
     REVIEWER = "reviewer", "Bursary reviewer"
+    FINANCE = "finance", "Finance (pays bursary claims)"
 
 
 class Membership(models.Model):
@@ -273,6 +274,7 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField("why they said no", max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -16,6 +16,7 @@ from participants.models import Perspective
 from programmes.models import Programme
 from programmes.terms import terms_for
 from workshops.models import (
+    REMINDER_OFFSET_CHOICES,
     AgendaItem,
     Material,
     PlaceReservation,
@@ -23,6 +24,7 @@ from workshops.models import (
     WaitlistMode,
     WaitlistPriority,
     Workshop,
+    default_reminder_offsets,
 )
 from workshops.services import (
     ALLOWED_MATERIAL_TYPES,
@@ -33,6 +35,10 @@ from workshops.services import (
 )
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+# The workshop form says it showed the reminder question, so "nothing ticked" can be told apart
+# from a form sent without the question (which keeps the workshop's times).
+REMINDERS_SHOWN = "reminder_offsets_shown"
+MAX_REMINDERS = 3
 TIME_FORMAT = "%H:%M"
 
 
@@ -101,6 +107,17 @@ class WorkshopForm(forms.ModelForm):
             "min_value": "A workshop needs at least 1 place.",
             "invalid": "Enter a whole number, like 20.",
         },
+    )
+
+    reminder_offsets = forms.TypedMultipleChoiceField(
+        label="When to send reminders",
+        choices=REMINDER_OFFSET_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"Tick up to {MAX_REMINDERS}. We email everyone with a confirmed place at "
+        "these times, unless they have turned reminders off.",
+        error_messages={"invalid_choice": "Choose times from the list."},
     )
 
     class Meta:
@@ -183,6 +200,25 @@ class WorkshopForm(forms.ModelForm):
         return self.cleaned_data.get("waitlist_priority") or (
             self.instance.waitlist_priority if self.instance.pk else WaitlistPriority.ARRIVAL
         )
+
+    def clean_reminder_offsets(self) -> list[int]:
+        chosen = sorted(set(self.cleaned_data.get("reminder_offsets") or []), reverse=True)
+        if REMINDERS_SHOWN not in self.data:
+            return (
+                list(self.instance.reminder_offsets)
+                if self.instance.pk
+                else default_reminder_offsets()
+            )
+        if not chosen:
+            raise ValidationError(
+                "Tick at least one time to send a reminder. People who don't want reminders "
+                "can turn them off themselves."
+            )
+        if len(chosen) > MAX_REMINDERS:
+            raise ValidationError(
+                f"Tick up to {MAX_REMINDERS} times, so people don't get too many emails."
+            )
+        return chosen
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -163,6 +163,7 @@ WORKSHOP_FIELDS = (
     "waitlist_mode",
     "offer_hours",
     "waitlist_priority",
+    "reminder_offsets",
     "safeguarding_lead_name",
     "safeguarding_lead_contact",
     "access_contact_name",

@@ -2,8 +2,24 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 
 from codesign.accounts.services import user_welcome
+
+# Kept in the session by programmes.views.invitation_accept (an invitation someone said yes to
+# before they had signed in) and by pairs.views (a partner joining a pair).
+INVITATION_SESSION_KEY = "programmes.invitation_token"
+
+
+def _continue_url(request: HttpRequest) -> str:
+    """Where to finish an invitation or a pair partner's joining, if one is waiting."""
+    from pairs.services import JOIN_SESSION_KEY
+
+    if request.session.get(INVITATION_SESSION_KEY):
+        return reverse("programmes:invitation_continue")
+    if request.session.get(JOIN_SESSION_KEY):
+        return reverse("pairs:join_continue")
+    return ""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,3 +29,11 @@ class AccountAdapter(DefaultAccountAdapter):
             with transaction.atomic():
                 user_welcome(user=email_address.user)
         return confirmed
+
+    # Someone who said yes to an invitation before signing up or in goes on to finish it,
+    # even if the address they were to come back to was lost on the way.
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return _continue_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return _continue_url(request) or super().get_signup_redirect_url(request)

@@ -10,10 +10,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
     """The site's name, and which menu items this person's roles bring."""
     user = request.user
     is_admin = permissions.is_site_admin(user)
+    is_organiser = permissions.is_organiser_anywhere(user)
     labels = []
     if is_admin:
         labels.append("site admin")
-    if permissions.is_organiser_anywhere(user):
+    if is_organiser:
         labels.append("organiser")
     if permissions.is_reviewer_anywhere(user):
         labels.append("bursary reviewer")
@@ -22,6 +23,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "is_site_admin": is_admin,
             "is_team_member": is_admin or permissions.has_staff_role(user),
+            # The messages page: what was sent for the programmes they run, and what failed.
+            "sees_messages": is_admin or is_organiser,
             "role_labels": labels,
         },
     }

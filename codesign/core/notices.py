@@ -25,14 +25,17 @@ length of one SMTP conversation.
 
 import datetime
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,6 +50,10 @@ RETRY_BASE_SECONDS = 30
 RETRY_MAX_SECONDS = 600
 # A pending row nobody has tried for this long is queued again by the sweep.
 FLUSH_GRACE = datetime.timedelta(minutes=5)
+# ...and is then left alone this long, so the next sweeps don't queue it again meanwhile.
+FLUSH_REQUEUE = datetime.timedelta(minutes=10)
+# Rows handled per sweep; the next sweep takes the rest.
+FLUSH_LIMIT = 5000
 UNSUBSCRIBE_SALT = "codesign.reminders.unsubscribe"
 
 
@@ -73,6 +80,8 @@ class NoticeKind:
     essential: bool
     on_sent: Hook | None = None
     on_failed: Hook | None = None
+    # What organisers see on the messages page, e.g. "Workshop reminder".
+    label: str = ""
 
 
 KINDS: dict[str, NoticeKind] = {}
@@ -84,17 +93,32 @@ def notice_kind(
     essential: bool = True,
     on_sent: Hook | None = None,
     on_failed: Hook | None = None,
+    label: str = "",
 ) -> Callable[[Builder], Builder]:
     """Register a builder: `build(message) -> Email | None`. Return None when the message is
-    no longer needed (the registration was cancelled, the workshop moved); it is then skipped."""
+    no longer needed (the registration was cancelled, the workshop moved); it is then skipped.
+    `label` names the kind for organisers; by default it is made from the name."""
 
     def register(build: Builder) -> Builder:
+        known = KINDS.get(name)
+        if known is not None and _where(known.build) != _where(build):
+            # Two apps using one name would send each other's messages.
+            raise ValueError(f"Two notice kinds are called {name!r}: rename one of them.")
         KINDS[name] = NoticeKind(
-            name=name, build=build, essential=essential, on_sent=on_sent, on_failed=on_failed
+            name=name,
+            build=build,
+            essential=essential,
+            on_sent=on_sent,
+            on_failed=on_failed,
+            label=label or name.replace("_", " ").capitalize(),
         )
         return build
 
     return register
+
+
+def _where(build: Builder) -> tuple[str, str]:
+    return (getattr(build, "__module__", ""), getattr(build, "__qualname__", ""))
 
 
 @dataclass
@@ -143,8 +167,9 @@ def notice_queue(
 
 
 def notice_queue_many(notices: Iterable[Notice]) -> list[OutboxMessage]:
-    """Record many messages with a fixed number of queries, and send them after commit."""
-    rows: list[OutboxMessage] = []
+    """Record many messages with a fixed number of queries per thousand, and send them after
+    commit. Returns the rows added (without the ones queued before)."""
+    rows: dict[str, OutboxMessage] = {}
     now = timezone.now()
     for notice in notices:
         if notice.kind not in KINDS:
@@ -158,34 +183,45 @@ def notice_queue_many(notices: Iterable[Notice]) -> list[OutboxMessage]:
             "workshop": notice.workshop,
             "next_attempt_at": now,
         }
-        rows.append(
-            OutboxMessage(key=notice.key, to=notice.to, params=dict(notice.params), **common)
+        rows.setdefault(
+            notice.key,
+            OutboxMessage(key=notice.key, to=notice.to, params=dict(notice.params), **common),
         )
         copy_to = _copies_to(notice.user) if notice.copies else ""
         if copy_to and copy_to.lower() != notice.to.lower():
-            rows.append(
+            rows.setdefault(
+                f"{notice.key}:copy",
                 OutboxMessage(
                     key=f"{notice.key}:copy",
                     to=copy_to,
                     params=dict(notice.params),
                     is_copy=True,
                     **common,
-                )
+                ),
             )
     if not rows:
         return []
-    keys = [row.key for row in rows]
-    existing = set(OutboxMessage.objects.filter(key__in=keys).values_list("key", flat=True))
-    new = [row for row in rows if row.key not in existing]
-    OutboxMessage.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    added = list(
-        OutboxMessage.objects.filter(
-            key__in=[row.key for row in new], status=OutboxMessage.Status.PENDING
-        ).values_list("pk", flat=True)
-    )
+    added: list[OutboxMessage] = []
+    keys = list(rows)
+    for start in range(0, len(keys), QUEUE_CHUNK):
+        chunk = keys[start : start + QUEUE_CHUNK]
+        existing = set(OutboxMessage.objects.filter(key__in=chunk).values_list("key", flat=True))
+        new = [rows[key] for key in chunk if key not in existing]
+        if not new:
+            continue
+        # A second transaction adding the same key at the same moment loses quietly here.
+        OutboxMessage.objects.bulk_create(new, ignore_conflicts=True)
+        ids = dict(
+            OutboxMessage.objects.filter(key__in=[row.key for row in new]).values_list("key", "pk")
+        )
+        for row in new:
+            if row.key in ids:
+                row.pk = ids[row.key]
+                added.append(row)
     if added:
-        transaction.on_commit(lambda: outbox_enqueue(added))
-    return list(OutboxMessage.objects.filter(pk__in=added)) if len(added) <= 50 else new
+        ids_to_send = [row.pk for row in added]
+        transaction.on_commit(lambda: outbox_enqueue(ids_to_send))
+    return added
 
 
 def _wants_reminders(user: Any) -> bool:
@@ -207,18 +243,83 @@ def _profile(user: Any) -> Any:
         return None
 
 
+# Keys looked up per query when queueing, within every database's limit on parameters.
+QUEUE_CHUNK = 1000
 # Batches keep the broker's work small when thousands go at once (invitations).
 ENQUEUE_BATCH = 50
 
 
 def outbox_enqueue(message_ids: list[int]) -> None:
+    """Hand the rows to Celery. Runs after commit: if the broker is down the rows are safe in
+    the database and the sweep (outbox_flush) queues them later, so the request still succeeds."""
     from codesign.core.tasks import outbox_send_batch_task, outbox_send_task
 
-    if len(message_ids) == 1:
-        outbox_send_task.delay(message_ids[0])
-        return
-    for start in range(0, len(message_ids), ENQUEUE_BATCH):
-        outbox_send_batch_task.delay(message_ids[start : start + ENQUEUE_BATCH])
+    try:
+        if len(message_ids) == 1:
+            outbox_send_task.delay(message_ids[0])
+            return
+        for start in range(0, len(message_ids), ENQUEUE_BATCH):
+            outbox_send_batch_task.delay(message_ids[start : start + ENQUEUE_BATCH])
+    except Exception:
+        if outbox_send_task.app.conf.task_always_eager:
+            raise
+        logger.exception("Could not queue %s outbox messages; the sweep will.", len(message_ids))
+
+
+def kind_words(kind: str) -> str:
+    """The kind of a message in words, for organisers."""
+    known = KINDS.get(kind)
+    return known.label if known else (kind.replace("_", " ").capitalize() or "Message")
+
+
+# Why a send failed, in words an organiser can act on. Matched against the start of
+# `last_error`, which is "<ExceptionName>: <detail>".
+FAILURE_WORDS: list[tuple[tuple[str, ...], str]] = [
+    (
+        ("SMTPRecipientsRefused", "AnymailRecipientsRefused", "SMTPDataError: (550"),
+        "The mail server would not take this address. Check it is right.",
+    ),
+    (
+        ("SMTPAuthenticationError", "SMTPSenderRefused", "AnymailImproperlyInstalled"),
+        "The mail server refused to send for us. Ask the site admin to check the email settings.",
+    ),
+    (
+        ("TemplateDoesNotExist", "TemplateSyntaxError", "Unknown kind"),
+        "The message could not be written. Ask the site admin to look at it.",
+    ),
+    (
+        (
+            "ConnectionRefusedError",
+            "ConnectionResetError",
+            "ConnectionError",
+            "TimeoutError",
+            "SMTPServerDisconnected",
+            "SMTPConnectError",
+            "OSError",
+            "gaierror",
+            "timeout",
+            "AnymailAPIError",
+            "AnymailRequestsAPIError",
+        ),
+        "The mail server did not answer.",
+    ),
+]
+
+
+_TECHNICAL = re.compile(r"^[A-Za-z_][\w.]*: ")
+
+
+def failure_words(last_error: str) -> str:
+    """The reason a message was not sent, in plain words. Reasons we wrote ourselves (a skipped
+    message's "They turned reminders off.") are already plain and are kept."""
+    if not last_error:
+        return ""
+    for starts, words in FAILURE_WORDS:
+        if last_error.startswith(starts):
+            return words
+    if _TECHNICAL.match(last_error):
+        return "Something went wrong while sending it."
+    return last_error
 
 
 class SendFailed(Exception):
@@ -230,21 +331,24 @@ def retry_delay(attempts: int) -> int:
     return int(min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS))
 
 
-def outbox_send(*, message_id: int, final: bool = False) -> str:
-    """Send one outbox message unless it went already. Returns the row's status afterwards.
+def outbox_send(*, message_id: int, final: bool = False, mailer: "Mailer | None" = None) -> str:
+    """Send one outbox message unless it went already. Returns the row's status afterwards
+    ("busy" when another worker holds it right now).
 
     The row is locked while sending: a duplicate task skips it (or finds it sent), and a worker
     killed mid-send rolls the transaction back, leaving it pending for the next try. A failure
     is recorded and raised as SendFailed so the task can try again later; after MAX_ATTEMPTS
     tries (or with `final`) the row ends as failed instead, and nothing is raised.
+    A `mailer` keeps one connection to the mail server for many messages.
     """
     skip_locked = connection.features.has_select_for_update_skip_locked
     failure: Exception | None = None
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=skip_locked)
-            .select_related("user", "programme", "workshop")
+            # `of`: PostgreSQL can't lock the nullable side of the joins; only the row is needed.
+            OutboxMessage.objects.select_for_update(skip_locked=skip_locked, of=("self",))
             .filter(pk=message_id)
+            .order_by()
             .first()
         )
         if message is None:
@@ -253,7 +357,16 @@ def outbox_send(*, message_id: int, final: bool = False) -> str:
             return message.status
         kind = KINDS.get(message.kind)
         if kind is None:
+            message.attempts += 1
             return _finish(message, OutboxMessage.Status.FAILED, f"Unknown kind {message.kind!r}.")
+        if message.user_id and (message.is_copy or not kind.essential):
+            # The person's profile says whether they want this, and names them in a copy.
+            message.user = (
+                get_user_model()
+                .objects.select_related("profile")
+                .filter(pk=message.user_id)
+                .first()
+            )
         if not kind.essential and not _wants_reminders(message.user):
             return _finish(message, OutboxMessage.Status.SKIPPED, "They turned reminders off.")
         message.attempts += 1
@@ -261,14 +374,13 @@ def outbox_send(*, message_id: int, final: bool = False) -> str:
             with transaction.atomic():
                 email = kind.build(message)
                 if email is not None:
-                    _deliver(message, email, essential=kind.essential)
+                    _deliver(message, email, essential=kind.essential, mailer=mailer or Mailer())
         except Exception as error:
             failure = error
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             if final or message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
-                if kind.on_failed:
-                    kind.on_failed(message)
+                message.next_attempt_at = None
             else:
                 message.next_attempt_at = timezone.now() + datetime.timedelta(
                     seconds=retry_delay(message.attempts)
@@ -280,9 +392,21 @@ def outbox_send(*, message_id: int, final: bool = False) -> str:
             message.status = OutboxMessage.Status.SENT
             message.sent_at = timezone.now()
             message.last_error = ""
-            if kind.on_sent:
-                kind.on_sent(message)
-        message.save()
+        message.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "last_error",
+                "next_attempt_at",
+                "sent_at",
+                "template",
+                "subject",
+            ]
+        )
+        if message.status == OutboxMessage.Status.SENT:
+            _run_hook(kind.on_sent, message)
+        elif message.status == OutboxMessage.Status.FAILED:
+            _run_hook(kind.on_failed, message)
     if failure is not None:
         logger.warning("Sending outbox message %s failed: %s", message_id, failure)
         if message.status == OutboxMessage.Status.PENDING:
@@ -290,14 +414,79 @@ def outbox_send(*, message_id: int, final: bool = False) -> str:
     return message.status
 
 
+def _run_hook(hook: Hook | None, message: OutboxMessage) -> None:
+    """Run an on_sent/on_failed hook in a savepoint. A hook that breaks must not undo the row's
+    new status: for a sent message that would mean sending it again."""
+    if hook is None:
+        return
+    try:
+        with transaction.atomic():
+            hook(message)
+    except Exception:
+        logger.exception("The %s hook for outbox message %s failed", message.kind, message.pk)
+
+
 def _finish(message: OutboxMessage, status: str, reason: str) -> str:
     message.status = status
     message.last_error = reason
-    message.save(update_fields=["status", "last_error", "attempts"])
+    message.next_attempt_at = None
+    message.save(update_fields=["status", "last_error", "attempts", "next_attempt_at"])
+    if status == OutboxMessage.Status.FAILED:
+        kind = KINDS.get(message.kind)
+        _run_hook(kind.on_failed if kind else None, message)
     return status
 
 
-def _deliver(message: OutboxMessage, email: Email, *, essential: bool) -> None:
+class NotAccepted(Exception):
+    """The mail backend returned without sending."""
+
+
+class Mailer:
+    """A connection to the mail server (or service) for one or many messages. Opened on the
+    first message; `reset` after a failure so the next message starts afresh."""
+
+    def __init__(self) -> None:
+        self.backend: Any = None
+
+    def send(self, message: EmailMultiAlternatives) -> None:
+        if self.backend is None:
+            self.backend = mailers.default
+            try:
+                self.backend.open()
+            except Exception:  # noqa: BLE001 - send_messages tries again and says why
+                logger.warning("Could not connect to the mail server; trying per message.")
+        if not self.backend.send_messages([message]):
+            raise NotAccepted("The mail server did not take it.")
+
+    def reset(self) -> None:
+        backend, self.backend = self.backend, None
+        if backend is not None:
+            try:
+                backend.close()
+            except Exception:  # noqa: BLE001 - it is being dropped anyway
+                logger.warning("Closing the mail connection failed.", exc_info=True)
+
+
+def outbox_send_batch(*, message_ids: list[int]) -> tuple[int, list[int]]:
+    """Send many messages through one connection to the mail server, each in its own
+    transaction (so each is sent at most once, as outbox_send). Returns how many were sent,
+    and the ids that failed and should be tried again later."""
+    sent, failed = 0, []
+    mailer = Mailer()
+    try:
+        for message_id in message_ids:
+            try:
+                if outbox_send(message_id=message_id, mailer=mailer) == OutboxMessage.Status.SENT:
+                    sent += 1
+            except SendFailed:
+                failed.append(message_id)
+                mailer.reset()
+    finally:
+        mailer.reset()
+    return sent, failed
+
+
+def _deliver(message: OutboxMessage, email: Email, *, essential: bool, mailer: Mailer) -> None:
     context = {
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
@@ -308,7 +497,7 @@ def _deliver(message: OutboxMessage, email: Email, *, essential: bool) -> None:
     }
     unsubscribe = ""
     if message.user_id and not message.is_copy:
-        unsubscribe = unsubscribe_url(message.user)
+        unsubscribe = _unsubscribe_url(message.user_id)
         context["unsubscribe_url"] = unsubscribe
     subject, text, html = email_render(template=email.template, context=context)
     headers = {}
@@ -320,7 +509,7 @@ def _deliver(message: OutboxMessage, email: Email, *, essential: bool) -> None:
     outgoing.attach_alternative(html, "text/html")
     for filename, content, mimetype in email.attachments:
         outgoing.attach(filename, content, mimetype)
-    outgoing.send()
+    mailer.send(outgoing)
     message.template = email.template
     message.subject = subject[:300]
 
@@ -334,7 +523,11 @@ def display_name(user: Any) -> str:
 
 def unsubscribe_url(user: Any) -> str:
     """A link that turns reminders off for this person without signing in."""
-    token = signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+    return _unsubscribe_url(user.pk)
+
+
+def _unsubscribe_url(user_id: int) -> str:
+    token = signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
     return settings.SITE_URL + reverse("participants:unsubscribe", kwargs={"token": token})
 
 
@@ -347,39 +540,54 @@ def unsubscribe_user_id(token: str) -> int | None:
 
 def outbox_flush(*, now: datetime.datetime | None = None) -> int:
     """Queue again the pending messages whose task was lost; end those out of tries as failed.
-    Safe to run any number of times: sending checks the row first."""
+    Safe to run any number of times: a row queued again is not picked for FLUSH_REQUEUE, and
+    sending checks the row first. Returns how many were queued again."""
     now = now or timezone.now()
     pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-    exhausted = pending.filter(attempts__gte=MAX_ATTEMPTS)
-    for message in exhausted.select_related("user", "programme", "workshop"):
-        kind = KINDS.get(message.kind)
-        message.status = OutboxMessage.Status.FAILED
-        message.save(update_fields=["status"])
-        if kind and kind.on_failed:
-            kind.on_failed(message)
-    due = list(
-        pending.filter(attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=now - FLUSH_GRACE)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:5000]
+    exhausted = list(
+        pending.filter(attempts__gte=MAX_ATTEMPTS).select_related("user", "programme", "workshop")[
+            :FLUSH_LIMIT
+        ]
     )
-    if due:
-        # Not picked again for a while, so a long queue is not doubled on every sweep.
-        OutboxMessage.objects.filter(pk__in=due).update(
-            next_attempt_at=now + datetime.timedelta(minutes=10)
+    for message in exhausted:
+        with transaction.atomic():
+            ended = OutboxMessage.objects.filter(
+                pk=message.pk, status=OutboxMessage.Status.PENDING
+            ).update(status=OutboxMessage.Status.FAILED, next_attempt_at=None)
+            if ended:
+                message.status = OutboxMessage.Status.FAILED
+                kind = KINDS.get(message.kind)
+                _run_hook(kind.on_failed if kind else None, message)
+    stale = now - FLUSH_GRACE
+    with transaction.atomic():
+        due = list(
+            pending.filter(attempts__lt=MAX_ATTEMPTS)
+            .filter(
+                Q(next_attempt_at__lte=stale)
+                | Q(next_attempt_at__isnull=True, created_at__lte=stale)
+            )
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:FLUSH_LIMIT]
         )
-        transaction.on_commit(lambda: outbox_enqueue(due))
+        if due:
+            # Not picked again for a while, so a long queue is not doubled on every sweep.
+            OutboxMessage.objects.filter(pk__in=due).update(next_attempt_at=now + FLUSH_REQUEUE)
+            transaction.on_commit(lambda: outbox_enqueue(due))
     return len(due)
 
 
-def outbox_retry(*, message: OutboxMessage) -> None:
-    """An organiser asks for a failed message to be tried again."""
+def outbox_retry(*, message: OutboxMessage) -> bool:
+    """An organiser asks for a failed message to be tried again. The last reason is kept until
+    it goes. Returns False if it was not failed (someone else already tried again)."""
     with transaction.atomic():
-        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-        if locked.status != OutboxMessage.Status.FAILED:
-            return
+        locked = OutboxMessage.objects.select_for_update().filter(pk=message.pk).order_by().first()
+        if locked is None or locked.status != OutboxMessage.Status.FAILED:
+            return False
         locked.status = OutboxMessage.Status.PENDING
         locked.attempts = 0
         locked.next_attempt_at = timezone.now()
         locked.save(update_fields=["status", "attempts", "next_attempt_at"])
         pk = locked.pk
         transaction.on_commit(lambda: outbox_enqueue([pk]))
+    message.refresh_from_db()
+    return True

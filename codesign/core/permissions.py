@@ -2,7 +2,8 @@
 
 Roles:
 - site admin: `user.is_superuser`; can see and run every programme and use Django admin;
-- programme team member: an organiser or bursary reviewer of one programme (a Membership row);
+- programme team member: an organiser, bursary reviewer or finance officer of one programme (a
+  Membership row);
   a role in one programme gives nothing in another;
 - participant: everyone with an account.
 """
@@ -64,6 +65,10 @@ def can_organise(user: Any, programme: Programme) -> bool:
 
 def can_review_bursaries(user: Any, programme: Programme) -> bool:
     return has_programme_role(user, programme, TeamRole.REVIEWER)
+
+
+def can_pay_claims(user: Any, programme: Programme) -> bool:
+    return has_programme_role(user, programme, TeamRole.FINANCE)
 
 
 def programmes_for_team_member(user: Any) -> Any:

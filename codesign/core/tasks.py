@@ -3,7 +3,13 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from codesign.core.models import OutboxMessage
-from codesign.core.notices import SendFailed, outbox_flush, outbox_send, retry_delay
+from codesign.core.notices import (
+    SendFailed,
+    outbox_flush,
+    outbox_send,
+    outbox_send_batch,
+    retry_delay,
+)
 
 
 @shared_task(acks_late=True)
@@ -32,21 +38,15 @@ def outbox_send_task(self: Task, message_id: int) -> str:
 
 @shared_task(acks_late=True)
 def outbox_send_batch_task(message_ids: list[int]) -> int:
-    """Send a batch; a message that fails goes on to its own task to be tried again later."""
-    sent = 0
-    for message_id in message_ids:
-        try:
-            if outbox_send(message_id=message_id) == OutboxMessage.Status.SENT:
-                sent += 1
-        except SendFailed:
-            if outbox_send_batch_task.request.is_eager:
-                continue
-            attempts = (
-                OutboxMessage.objects.filter(pk=message_id)
-                .values_list("attempts", flat=True)
-                .first()
+    """Send a batch through one mail connection; a message that fails goes on to its own task
+    to be tried again later."""
+    sent, failed = outbox_send_batch(message_ids=message_ids)
+    if failed and not outbox_send_batch_task.request.is_eager:
+        tries = dict(OutboxMessage.objects.filter(pk__in=failed).values_list("pk", "attempts"))
+        for message_id in failed:
+            outbox_send_task.apply_async(
+                (message_id,), countdown=retry_delay(tries.get(message_id) or 1)
             )
-            outbox_send_task.apply_async((message_id,), countdown=retry_delay(attempts or 1))
     return sent
 
 

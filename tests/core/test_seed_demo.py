@@ -14,7 +14,7 @@ def test_demo_has_a_programme_with_cohorts_team_venues_and_workshops_in_every_fo
     programme = Programme.objects.get(slug="diabetes-care-together")
     assert programme.cohorts.count() == 2
     assert programme.stages.count() == 4
-    assert {m.role for m in programme.memberships.all()} == {"organiser", "reviewer"}
+    assert {m.role for m in programme.memberships.all()} == {"organiser", "reviewer", "finance"}
     workshops = list(programme.workshops.select_related("venue"))
     assert len(workshops) >= 8
     assert {w.format for w in workshops} == {"in_person", "online", "hybrid"}

@@ -114,3 +114,22 @@ def test_removing_a_cohort_keeps_its_workshops(sign_in, organiser, programme):
     workshop.refresh_from_db()
     assert workshop.cohort is None
     assert AuditEntry.objects.filter(action="programmes.cohort.deleted").exists()
+
+
+def test_a_cohort_with_pair_applications_is_kept_with_a_plain_message(
+    sign_in, organiser, programme
+):
+    from tests.pairs.support import professional_n, start
+
+    programme.status = "open"
+    programme.save()
+    cohort = CohortFactory(programme=programme)
+    start(cohort, professional_n(1))
+
+    response = sign_in(organiser).post(
+        reverse("programmes:cohort_delete", args=[programme.slug, cohort.pk]), follow=True
+    )
+
+    assert "has pair applications, so it can&#x27;t be removed" in response.content.decode()
+    assert Cohort.objects.filter(pk=cohort.pk).exists()
+    assert not AuditEntry.objects.filter(action="programmes.cohort.deleted").exists()

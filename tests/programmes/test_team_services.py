@@ -34,7 +34,7 @@ def test_removing_a_team_member_takes_the_role_away_and_is_audited(admin, organi
 
 
 def test_an_unknown_role_is_refused_and_nothing_is_saved(admin, patient, programme):
-    with pytest.raises(ValidationError, match="organiser or bursary reviewer"):
+    with pytest.raises(ValidationError, match="organiser, bursary reviewer or finance"):
         membership_add(programme=programme, user=patient, role="owner", added_by=admin)
 
     assert not Membership.objects.filter(user=patient).exists()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from feedback.services import feedback_mark_open, with_feedback_state
 from workshops import ical, services
 from workshops.forms import RegisterForm
 from workshops.models import CalendarFeed, GuardianConsent, Registration, Workshop
@@ -137,14 +138,17 @@ def accept_offer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_workshops(request: HttpRequest) -> HttpResponse:
     registrations = list(
-        Registration.objects.filter(user=request.user)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("workshop__programme", "workshop__venue")
-        .order_by("workshop__starts_at")
+        with_feedback_state(
+            Registration.objects.filter(user=request.user)
+            .exclude(status=Registration.Status.CANCELLED)
+            .select_related("workshop__programme", "workshop__venue")
+            .order_by("workshop__starts_at")
+        )
     )
     now = timezone.now()
     upcoming = [r for r in registrations if r.workshop.ends_at >= now]
     past = [r for r in registrations if r.workshop.ends_at < now]
+    feedback_mark_open(past, now=now)
     positions = services.waitlist_positions([r for r in upcoming if r.status == "waitlisted"])
     for registration in upcoming:
         registration.position = positions.get(registration.pk)

@@ -13,9 +13,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from bursaries.demo import seed_bursaries
 from codesign.accounts.models import User
+from codesign.core.models import OutboxMessage
+from pairs.demo import seed_pairs
 from participants.models import Consent, Perspective, Profile, SupportNeed
-from programmes.models import Cohort, Programme, Stage, TeamRole
+from programmes.models import Cohort, Invitation, Programme, Stage, TeamRole
 from programmes.services import membership_add
 from programmes.terms import PROFESSIONAL_PERSPECTIVES
 from workshops.models import (
@@ -48,6 +51,13 @@ PEOPLE: list[dict[str, Any]] = [
         "role": "bursary reviewer",
         "team": TeamRole.REVIEWER,
         "perspectives": [Perspective.RESEARCHER],
+    },
+    {
+        "email": "finance@example.org",
+        "name": "Fin Finance",
+        "role": "finance (pays bursary claims)",
+        "team": TeamRole.FINANCE,
+        "perspectives": [Perspective.MANAGER],
     },
     {
         "email": "patient@example.org",
@@ -240,6 +250,9 @@ class Command(BaseCommand):
         )
         workshops = seed_workshops(programme, users)
         seed_participants(workshops)
+        seed_invitations(programme, workshops[2], users["organiser@example.org"])
+        seed_bursaries(programme, users)
+        seed_pairs(programme, users)
 
     def print_logins(self) -> None:
         width = max(len(p["email"]) for p in PEOPLE)
@@ -553,3 +566,62 @@ def _register(workshop: Workshop, user: User, status: str) -> None:
             "cancelled_at": timezone.now() if status == Registration.Status.CANCELLED else None,
         },
     )
+
+
+# Invitations to one workshop in every state an organiser sees, and one message that failed,
+# so the invitations and messages pages have something to show. Nothing here is sent.
+INVITEES = [
+    ("Robin Ashdown", Invitation.Status.SENT, 2, ""),
+    ("Sam Okafor", Invitation.Status.SENT, -1, ""),
+    ("Jo Brightwell", Invitation.Status.ACCEPTED, 10, ""),
+    ("Lee Hartnell", Invitation.Status.DECLINED, 10, ""),
+    ("Alex Penrose", Invitation.Status.WITHDRAWN, 10, ""),
+    ("Kim Varga", Invitation.Status.QUEUED, 14, ""),
+    (
+        "Charlie Moss",
+        Invitation.Status.FAILED,
+        14,
+        "SMTPRecipientsRefused: the mail server said this address does not exist.",
+    ),
+]
+
+
+def seed_invitations(programme: Programme, workshop: Workshop, organiser: User) -> None:
+    now = timezone.now()
+    for index, (name, status, days_left, error) in enumerate(INVITEES):
+        email = f"invitee{index + 1}@example.org"
+        invitation, created = Invitation.objects.get_or_create(
+            programme=programme,
+            workshop=workshop,
+            email=email,
+            defaults={
+                "name": name,
+                "status": status,
+                "token": f"demo-invitation-{index + 1}-{programme.pk}",
+                "message": "We would love you to come and share your experience.",
+                "expires_at": now + datetime.timedelta(days=days_left),
+                "invited_by": organiser,
+                "send_count": 0 if status == Invitation.Status.QUEUED else 1,
+                "sent_at": None if status == Invitation.Status.QUEUED else now,
+                "responded_at": now
+                if status in (Invitation.Status.ACCEPTED, Invitation.Status.DECLINED)
+                else None,
+                "last_error": error,
+            },
+        )
+        if created and status == Invitation.Status.FAILED:
+            OutboxMessage.objects.get_or_create(
+                key=f"invitation:{invitation.pk}:1",
+                defaults={
+                    "kind": "invitation",
+                    "template": "invitation",
+                    "to": email,
+                    "programme": programme,
+                    "workshop": workshop,
+                    "params": {"invitation_id": invitation.pk, "send_count": 1},
+                    "status": OutboxMessage.Status.FAILED,
+                    "attempts": 6,
+                    "last_error": error,
+                    "subject": f"You're invited: {workshop.title}",
+                },
+            )

@@ -1,0 +1,473 @@
+"""Giving feedback (from the emailed link, no password, or from My workshops) and the
+organisers' page for each workshop's form.
+
+Organiser pages open through `permissions.staff_page`, then `_get_workshop_for_organiser`, which
+gives a 404 to anyone who does not run that workshop's programme.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from codesign.core import permissions
+from feedback import services
+from feedback.forms import FormSettingsForm, QuestionForm, ResponseForm
+from feedback.models import Answer, FeedbackForm, Question
+from workshops.models import Registration, Workshop
+from workshops.views import refusal_text
+
+# Giving feedback
+
+
+def _registration(**filters: Any) -> Registration | None:
+    return (
+        Registration.objects.select_related("user__profile", "workshop__programme")
+        .filter(**filters)
+        .first()
+    )
+
+
+def _notice(
+    request: HttpRequest, *, title: str, lines: list[str], status: int = 200, **extra: Any
+) -> HttpResponse:
+    """A kind page in place of the form: the link is broken, the form is closed, and so on."""
+    return render(
+        request, "feedback/notice.html", {"title": title, "lines": lines, **extra}, status=status
+    )
+
+
+def _easy_read(request: HttpRequest, form: FeedbackForm, registration: Registration) -> bool:
+    chosen = request.GET.get("easy_read")
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    profile = getattr(registration.user, "profile", None)
+    return form.easy_read or bool(profile and profile.easy_read)
+
+
+def _give_page(
+    request: HttpRequest, *, registration: Registration, here: str, thanks: str
+) -> HttpResponse:
+    """The form for one registration, wherever the person came from. `here` is this page's
+    address and `thanks` where to go after saving."""
+    workshop = registration.workshop
+    programme = workshop.programme
+    if workshop.is_cancelled:
+        return _notice(
+            request,
+            title=f"{workshop.title} was cancelled",
+            lines=["The workshop did not take place, so there is no feedback to give."],
+            status=403,
+            workshop=workshop,
+        )
+    if not services.can_give_feedback(registration):
+        return _notice(
+            request,
+            title="This feedback form is not for you",
+            lines=[
+                "Feedback is asked from people who had a place at the workshop.",
+                "If you think this is wrong, contact "
+                f"{workshop.access_contact_name}: {workshop.access_contact_details}.",
+            ],
+            status=403,
+            workshop=workshop,
+        )
+    form = services.feedback_form_for(workshop=workshop)
+    now = timezone.now()
+    if not form.has_opened(now):
+        return _notice(
+            request,
+            title=f"Feedback on {workshop.title} opens soon",
+            lines=["The feedback form opens when the workshop ends. Please come back then."],
+            workshop=workshop,
+        )
+    if not form.is_open(now):
+        return _notice(
+            request,
+            title=f"Feedback on {workshop.title} has closed",
+            lines=[
+                "The feedback form closed on "
+                f"{timezone.localtime(form.closes_at):%-d %B %Y}, so answers can't be given "
+                "or changed now.",
+                "Thank you for taking part. The programme team will share what they change "
+                "because of the feedback.",
+            ],
+            workshop=workshop,
+        )
+    if form.anonymous and services.has_responded(form=form, user=registration.user):
+        return _notice(
+            request,
+            title="Thank you: you have already given feedback",
+            lines=[
+                f"You have already told us how {workshop.title} went. Thank you.",
+                "Answers to this form are anonymous: we keep no link between you and what "
+                "you said, so they can't be shown or changed.",
+            ],
+            workshop=workshop,
+        )
+    easy_read = _easy_read(request, form, registration)
+    questions = list(form.questions.all())
+    response = services.response_for(form=form, user=registration.user)
+    bound = ResponseForm(
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        easy_read=easy_read,
+        response=response,
+    )
+    if request.method == "POST" and bound.is_valid():
+        try:
+            services.response_save(
+                form=form,
+                registration=registration,
+                answers=bound.answers(),
+                quote_consent=bound.cleaned_data["quote_consent"],
+            )
+        except ValidationError as error:
+            _show_errors(bound, error)
+        else:
+            return redirect(f"{thanks}?easy_read={int(easy_read)}")
+    return render(
+        request,
+        "feedback/give.html",
+        {
+            "workshop": workshop,
+            "programme": programme,
+            "feedback_form": form,
+            "form": bound,
+            "response": response,
+            "easy_read": easy_read,
+            "here": here,
+            "minutes": services.feedback_minutes(q.kind for q in questions),
+            "preview": False,
+        },
+        status=400 if bound.errors else 200,
+    )
+
+
+def _show_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's refusal next to the question it is about, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            target = field if field in form.fields and not form.fields[field].disabled else None
+            for message in field_errors:
+                form.add_error(target, message)
+    else:
+        form.add_error(None, error)
+
+
+def _bad_link(request: HttpRequest, error: services.BadLink) -> HttpResponse:
+    if error.expired:
+        return _notice(
+            request,
+            title="This feedback link has expired",
+            lines=[
+                "The link in your email is too old to use now.",
+                "If the form is still open, you can find it in My workshops after you sign in.",
+            ],
+            status=410,
+            show_my_workshops=True,
+        )
+    return _notice(
+        request,
+        title="This feedback link does not work",
+        lines=[
+            "Part of the link may be missing. Try copying the whole link from your email into "
+            "the address bar.",
+            "Or sign in and find the form in My workshops.",
+        ],
+        status=404,
+        show_my_workshops=True,
+    )
+
+
+def _token_registration(request: HttpRequest, token: str) -> Registration | HttpResponse:
+    try:
+        registration_id = services.feedback_token_registration_id(token)
+    except services.BadLink as error:
+        return _bad_link(request, error)
+    registration = _registration(pk=registration_id)
+    if registration is None:
+        return _bad_link(request, services.BadLink(expired=False))
+    return registration
+
+
+@require_http_methods(["GET", "POST"])
+def give(request: HttpRequest, token: str) -> HttpResponse:
+    """The form from the emailed link. No password: the signed link is the key."""
+    registration = _token_registration(request, token)
+    if isinstance(registration, HttpResponse):
+        return registration
+    return _give_page(
+        request,
+        registration=registration,
+        here=reverse("feedback:give", kwargs={"token": token}),
+        thanks=reverse("feedback:give_thanks", kwargs={"token": token}),
+    )
+
+
+@require_GET
+def give_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _token_registration(request, token)
+    if isinstance(registration, HttpResponse):
+        return registration
+    return _thanks_page(
+        request,
+        registration=registration,
+        back=reverse("feedback:give", kwargs={"token": token}),
+    )
+
+
+def _own_registration(request: HttpRequest, pk: int) -> Registration:
+    registration = _registration(workshop_id=pk, user=request.user)
+    if registration is None:
+        raise Http404("No feedback form here.")
+    return registration
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form from My workshops, for the signed-in person's own place."""
+    registration = _own_registration(request, pk)
+    return _give_page(
+        request,
+        registration=registration,
+        here=reverse("feedback:respond", kwargs={"pk": pk}),
+        thanks=reverse("feedback:respond_thanks", kwargs={"pk": pk}),
+    )
+
+
+@require_GET
+@login_required
+def respond_thanks(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _own_registration(request, pk)
+    return _thanks_page(
+        request,
+        registration=registration,
+        back=reverse("feedback:respond", kwargs={"pk": pk}),
+    )
+
+
+def _thanks_page(request: HttpRequest, *, registration: Registration, back: str) -> HttpResponse:
+    workshop = registration.workshop
+    if request.GET.get("easy_read") in ("0", "1"):
+        # Back to the form in the wording they chose.
+        back = f"{back}?easy_read={request.GET['easy_read']}"
+    form = FeedbackForm.objects.filter(workshop=workshop).first()
+    if form is None or not services.has_responded(form=form, user=registration.user):
+        return redirect(back)
+    form.workshop = workshop
+    return render(
+        request,
+        "feedback/thanks.html",
+        {
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "feedback_form": form,
+            "can_change": not form.anonymous and form.is_open(),
+            "back": back,
+        },
+    )
+
+
+# Organisers
+
+
+def _get_workshop_for_organiser(request: HttpRequest, pk: int) -> Workshop:
+    """The workshop if this person organises its programme; otherwise 404, so other
+    programmes' workshops are not even confirmed to exist."""
+    workshop = get_object_or_404(Workshop.objects.select_related("programme"), pk=pk)
+    if not permissions.can_organise(request.user, workshop.programme):
+        raise Http404("No workshop here.")
+    return workshop
+
+
+def _get_question_for_organiser(request: HttpRequest, pk: int) -> Question:
+    question = get_object_or_404(
+        Question.objects.select_related("form__workshop__programme"), pk=pk
+    )
+    if not permissions.can_organise(request.user, question.form.workshop.programme):
+        raise Http404("No question here.")
+    return question
+
+
+def _manage_page(
+    request: HttpRequest,
+    workshop: Workshop,
+    *,
+    settings_form: FormSettingsForm | None = None,
+) -> HttpResponse:
+    form = services.feedback_form_for(workshop=workshop)
+    questions = list(
+        form.questions.annotate(answered=Exists(Answer.objects.filter(question=OuterRef("pk"))))
+    )
+    answered = form.receipts.count()
+    asked = workshop.registrations.filter(status__in=services.RESPONDING).count()
+    settings_form = settings_form or FormSettingsForm(instance=form, has_answers=answered > 0)
+    return render(
+        request,
+        "feedback/manage_form.html",
+        {
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "feedback_form": form,
+            "questions": questions,
+            "answered": answered,
+            "asked": asked,
+            "settings_form": settings_form,
+            "has_opened": form.has_opened(),
+            "is_open": form.is_open(),
+        },
+        status=400 if settings_form.errors else 200,
+    )
+
+
+@require_GET
+@permissions.staff_page
+def manage_form(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_organiser(request, pk)
+    return _manage_page(request, workshop)
+
+
+@require_POST
+@permissions.staff_page
+def manage_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_organiser(request, pk)
+    form = services.feedback_form_for(workshop=workshop)
+    has_answers = form.receipts.exists()
+    settings_form = FormSettingsForm(request.POST, instance=form, has_answers=has_answers)
+    if settings_form.is_valid():
+        data = settings_form.cleaned_data
+        try:
+            services.feedback_form_update(
+                form=form,
+                days_open=data["days_open"],
+                anonymous=data["anonymous"],
+                easy_read=data["easy_read"],
+                updated_by=request.user,
+            )
+        except ValidationError as error:
+            _show_errors(settings_form, error)
+        else:
+            messages.success(request, "The feedback form's settings are saved.")
+            return redirect("feedback:manage_form", pk=workshop.pk)
+    form.refresh_from_db()
+    return _manage_page(request, workshop, settings_form=settings_form)
+
+
+@require_GET
+@permissions.staff_page
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form as people will see it, without a way to send it."""
+    workshop = _get_workshop_for_organiser(request, pk)
+    form = services.feedback_form_for(workshop=workshop)
+    easy_read = request.GET.get("easy_read", "1" if form.easy_read else "0") == "1"
+    questions = list(form.questions.all())
+    return render(
+        request,
+        "feedback/give.html",
+        {
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "feedback_form": form,
+            "form": ResponseForm(questions=questions, easy_read=easy_read),
+            "response": None,
+            "easy_read": easy_read,
+            "here": reverse("feedback:preview", kwargs={"pk": pk}),
+            "minutes": services.feedback_minutes(q.kind for q in questions),
+            "preview": True,
+        },
+    )
+
+
+def _question_page(
+    request: HttpRequest, *, workshop: Workshop, question: Question | None
+) -> HttpResponse:
+    form = services.feedback_form_for(workshop=workshop)
+    if request.method == "POST":
+        question_form = QuestionForm(request.POST)
+        if question_form.is_valid():
+            data = question_form.cleaned_data
+            fields = {
+                "kind": data["kind"],
+                "text": data["text"],
+                "easy_read_text": data["easy_read_text"],
+                "choices": question_form.choice_lines(),
+                "required": data["required"],
+            }
+            try:
+                if question is None:
+                    services.question_add(form=form, added_by=request.user, **fields)
+                    messages.success(request, "Your question is added to the form.")
+                else:
+                    services.question_update(question=question, updated_by=request.user, **fields)
+                    messages.success(request, "Your changes to the question are saved.")
+            except ValidationError as error:
+                _show_errors(question_form, error)
+            else:
+                return redirect("feedback:manage_form", pk=workshop.pk)
+    else:
+        question_form = QuestionForm(
+            initial=QuestionForm.initial_for(question) if question else None
+        )
+    return render(
+        request,
+        "feedback/question_form.html",
+        {
+            "workshop": workshop,
+            "programme": workshop.programme,
+            "feedback_form": form,
+            "question": question,
+            "form": question_form,
+        },
+        status=400 if question_form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.staff_page
+def question_new(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_organiser(request, pk)
+    form = services.feedback_form_for(workshop=workshop)
+    if form.has_opened():
+        messages.error(
+            request,
+            "The form opened when the workshop ended, so questions can't be added now: people "
+            "who already answered would not see them.",
+        )
+        return redirect("feedback:manage_form", pk=workshop.pk)
+    return _question_page(request, workshop=workshop, question=None)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.staff_page
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _get_question_for_organiser(request, pk)
+    workshop = question.form.workshop
+    try:
+        services.question_check_changeable(question, "changed")
+    except ValidationError as error:
+        messages.error(request, refusal_text(error))
+        return redirect("feedback:manage_form", pk=workshop.pk)
+    return _question_page(request, workshop=workshop, question=question)
+
+
+@require_POST
+@permissions.staff_page
+def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _get_question_for_organiser(request, pk)
+    workshop_pk = question.form.workshop_id
+    try:
+        services.question_remove(question=question, removed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        messages.success(request, f"“{question.text}” is removed from the form.")
+    return redirect("feedback:manage_form", pk=workshop_pk)
