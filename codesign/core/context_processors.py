@@ -18,6 +18,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         labels.append("organiser")
     if permissions.is_reviewer_anywhere(user):
         labels.append("bursary reviewer")
+    if any(role == "finance" for _, role in permissions.team_roles(user)):
+        labels.append("finance")
     return {
         "site_name": settings.SITE_NAME,
         "nav": {

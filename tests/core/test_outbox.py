@@ -24,11 +24,13 @@ from codesign.core.notices import (
     Email,
     Notice,
     SendFailed,
+    failure_words,
     notice_kind,
     notice_queue,
     notice_queue_many,
     outbox_enqueue,
     outbox_flush,
+    outbox_queue,
     outbox_retry,
     outbox_send,
     outbox_send_batch,
@@ -427,12 +429,17 @@ def test_a_message_no_longer_needed_is_skipped(db):
     assert mail.outbox == []
 
 
-def test_a_message_of_a_kind_nobody_knows_fails_at_once(db):
+def test_a_message_of_a_kind_this_worker_does_not_know_is_tried_again_later(db):
+    # An older worker still running during a deploy, say.
     message = OutboxMessage.objects.create(key="x:1", kind="carrier_pigeon", to="a@example.org")
 
-    assert outbox_send(message_id=message.pk) == OutboxMessage.Status.FAILED
+    with pytest.raises(SendFailed):
+        outbox_send(message_id=message.pk)
+    assert outbox_send(message_id=message.pk, final=True) == OutboxMessage.Status.FAILED
     message.refresh_from_db()
-    assert message.last_error == "Unknown kind 'carrier_pigeon'."
+    assert message.last_error == "LookupError: Unknown kind 'carrier_pigeon'."
+    assert message.attempts == 2
+    assert failure_words(message.last_error).startswith("The message could not be written.")
 
 
 def test_two_kinds_with_one_name_are_refused():
@@ -524,7 +531,7 @@ def test_a_broker_that_is_down_does_not_fail_the_request(monkeypatch, caplog):
     def down(*args, **kwargs):
         raise ConnectionRefusedError("Redis is down.")
 
-    monkeypatch.setattr(outbox_send_task, "delay", down)
+    monkeypatch.setattr(outbox_send_task, "apply_async", down)
     user = _person("broker.down@example.org")
     conf = outbox_send_task.app.conf
     conf.task_always_eager = False
@@ -539,13 +546,24 @@ def test_a_broker_that_is_down_does_not_fail_the_request(monkeypatch, caplog):
     assert message.status == OutboxMessage.Status.PENDING
 
 
-def test_enqueue_sends_many_messages_in_batches(db, monkeypatch):
-    batches: list[list[int]] = []
-    monkeypatch.setattr(outbox_send_batch_task, "delay", batches.append)
+def test_enqueue_sends_many_messages_in_batches_to_the_queue_asked_for(db, monkeypatch):
+    batches: list[tuple[list[int], dict]] = []
+    monkeypatch.setattr(
+        outbox_send_batch_task,
+        "apply_async",
+        lambda args, **options: batches.append((*args, options)),
+    )
 
     outbox_enqueue(list(range(1, 121)))
+    with outbox_queue("elsewhere"):
+        outbox_enqueue([1, 2])
 
-    assert [len(batch) for batch in batches] == [50, 50, 20]
+    assert [(len(ids), options) for ids, options in batches] == [
+        (50, {}),
+        (50, {}),
+        (20, {}),
+        (2, {"queue": "elsewhere"}),
+    ]
 
 
 def test_a_batch_sends_through_one_connection_and_opens_a_new_one_after_a_failure(db, settings):

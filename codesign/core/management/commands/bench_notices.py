@@ -36,7 +36,9 @@ from django.utils import timezone
 from codesign.accounts.models import User
 from codesign.celery import app
 from codesign.core.models import OutboxMessage
+from codesign.core.notices import outbox_queue
 from programmes.models import Invitation, InvitationBatch, Programme
+from programmes.services import invitation_batch_confirm
 from workshops.models import Venue, Workshop
 
 COMPARE = (1_000, 10_000)
@@ -130,6 +132,10 @@ class Command(BaseCommand):
         counts = COMPARE if options["compare"] else (options["count"],)
         if min(counts) < 1:
             raise CommandError("--count must be at least 1.")
+        if app.conf.task_always_eager:
+            raise CommandError(
+                "Celery runs tasks in this process: set CELERY_TASK_ALWAYS_EAGER=false."
+            )
         database = connection.vendor
         broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
         self.stdout.write(
@@ -146,13 +152,10 @@ class Command(BaseCommand):
         programme, batch, organiser = self._fictional(run, count)
         worker = None
         try:
-            # The tasks go to this run's own queue, which only the worker below reads.
-            app.conf.task_default_queue = queue
-            app.conf.task_always_eager = False
             started = time.monotonic()
-            from programmes.services import invitation_batch_confirm
-
-            invitation_batch_confirm(batch=batch, confirmed_by=organiser)
+            # The tasks go to this run's own queue, which only the worker below reads.
+            with outbox_queue(queue):
+                invitation_batch_confirm(batch=batch, confirmed_by=organiser)
             queue_seconds = time.monotonic() - started
             messages = OutboxMessage.objects.filter(programme=programme)
             queued = messages.count()
