@@ -13,9 +13,7 @@ both partners together.
 import copy
 from typing import Any
 
-from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -27,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from codesign.accounts.links import sign_up_or_in_for_link
 from codesign.core import permissions
 from pairs import services
 from pairs.forms import (
@@ -364,21 +363,14 @@ def join_account(request: HttpRequest, token: str) -> HttpResponse:
     if refusal := services.join_refusal(pair) or (ALREADY_JOINED if pair.partner_id else None):
         messages.error(request, refusal)
         return redirect("pairs:join", token=token)
-    request.session[services.JOIN_SESSION_KEY] = token
-    follow_on = urlencode({"next": reverse("pairs:join_continue")})
-    if get_user_model().objects.filter(email__iexact=pair.partner_email).exists():
-        messages.info(
-            request,
-            f"You already have an account. Sign in with {pair.partner_email} to join the pair.",
-        )
-        return redirect(f"{reverse('account_login')}?{follow_on}")
-    get_account_adapter(request).stash_verified_email(request, pair.partner_email)
-    messages.info(
+    return sign_up_or_in_for_link(
         request,
-        "To join, create an account. We have filled in your email address. If you already "
-        "have an account, sign in instead.",
+        email=pair.partner_email,
+        session_key=services.JOIN_SESSION_KEY,
+        token=token,
+        continue_url=reverse("pairs:join_continue"),
+        action="join the pair",
     )
-    return redirect(f"{reverse('account_signup')}?{follow_on}")
 
 
 @require_GET

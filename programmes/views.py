@@ -11,9 +11,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -25,6 +23,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from codesign.accounts.links import sign_up_or_in_for_link
 from codesign.core import permissions
 from programmes import services
 from programmes.forms import (
@@ -786,21 +785,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if refusal := services.invitation_refusal(found):
         messages.error(request, refusal)
         return redirect("programmes:invitation", token=token)
-    request.session[services.INVITATION_SESSION_KEY] = token
-    follow_on = urlencode({"next": reverse("programmes:invitation_continue")})
-    if get_user_model().objects.filter(email__iexact=found.email).exists():
-        messages.info(
-            request,
-            f"You already have an account. Sign in with {found.email} to accept the invitation.",
-        )
-        return redirect(f"{reverse('account_login')}?{follow_on}")
-    get_account_adapter(request).stash_verified_email(request, found.email)
-    messages.info(
+    return sign_up_or_in_for_link(
         request,
-        "To accept, create an account. We have filled in your email address. If you already "
-        "have an account, sign in instead.",
+        email=found.email,
+        session_key=services.INVITATION_SESSION_KEY,
+        token=token,
+        continue_url=reverse("programmes:invitation_continue"),
+        action="accept the invitation",
     )
-    return redirect(f"{reverse('account_signup')}?{follow_on}")
 
 
 @require_POST
