@@ -7,7 +7,7 @@ for real. SQLite serialises every write anyway, so they are skipped there.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from tests.factories import PlaceReservationFactory, WorkshopFactory
 from tests.workshops.registration_support import ready_person
@@ -32,9 +32,17 @@ def _register_all_at_once(workshop, users) -> dict[int, int]:
     def register(user) -> None:
         try:
             start.wait()
-            registration = registration_create(workshop=workshop, user=user)
-            with lock:
-                finished[registration.pk] = len(finished)
+            made = []
+
+            def record() -> None:
+                with lock:
+                    finished[made[0].pk] = len(finished)
+
+            # Recorded the moment the registration commits (so in the order the workshop lock
+            # was granted), before the confirmation email that also runs on commit.
+            with transaction.atomic():
+                transaction.on_commit(record)
+                made.append(registration_create(workshop=workshop, user=user))
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
