@@ -1,7 +1,9 @@
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from codesign.accounts.services import user_welcome
@@ -37,3 +39,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return _continue_url(request) or super().get_signup_redirect_url(request)
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        # Someone who signed up from an emailed link (invitation, pair partner) has their
+        # address verified by that link, so confirm_email never runs: welcome them here.
+        if (
+            kwargs.get("signup")
+            and EmailAddress.objects.filter(
+                user=user, email__iexact=user.email, verified=True
+            ).exists()
+        ):
+            with transaction.atomic():
+                user_welcome(user=user)
+        return super().post_login(request, user, **kwargs)

@@ -512,6 +512,10 @@ def test_signed_out_accepting_leads_to_sign_up_with_the_address_already_verified
     assert invitation.status == Invitation.Status.ACCEPTED
     assert invitation.user == user
     assert not any("confirm" in m.subject.lower() for m in mail.outbox)
+    # Verified by the link, so welcomed at once (queued once).
+    assert list(OutboxMessage.objects.filter(kind="welcome").values_list("to", flat=True)) == [
+        user.email
+    ]
 
 
 def test_signed_out_with_an_account_accepting_leads_to_sign_in_and_back(
