@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from feedback.models import Answer, FeedbackForm, FeedbackReceipt, Question, Response
+from feedback.models import (
+    Answer,
+    FeedbackAction,
+    FeedbackForm,
+    FeedbackReceipt,
+    Question,
+    Response,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -57,3 +64,15 @@ class FeedbackReceiptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(FeedbackAction)
+class FeedbackActionAdmin(admin.ModelAdmin):
+    """“You said, we did”. Publishing (which emails people) happens on the organisers' page."""
+
+    list_display = ["programme", "changed_on", "workshop", "published_at"]
+    list_filter = [("published_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["programme", "workshop"]
+    search_fields = ["heard", "changed", "programme__title"]
+    raw_id_fields = ["programme", "workshop"]
+    readonly_fields = ["created_by", "published_at", "published_by", "created_at", "updated_at"]

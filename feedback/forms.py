@@ -4,9 +4,12 @@ forms for setting it up."""
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from feedback.models import MAX_DAYS_OPEN, FeedbackForm, Question, Response
-from feedback.services import MAX_TEXT, AnswerValue
+from feedback.reports import SCALE_KEYS, STANDARD_TEXT, who_choices
+from feedback.services import MAX_ACTION_TEXT, MAX_TEXT, AnswerValue
+from workshops.models import Workshop
 
 ANSWER_REQUIRED = "Please answer this question."
 NOT_AN_ANSWER = "Choose one of the answers given."
@@ -161,3 +164,86 @@ class QuestionForm(forms.Form):
             "choices": "\n".join(question.choices) if question.kind != "scale" else "",
             "required": question.required,
         }
+
+
+class ActionForm(forms.Form):
+    """“You said, we did”: what the team heard and what they did about it."""
+
+    heard = forms.CharField(
+        label="What we heard (you said)",
+        max_length=MAX_ACTION_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What people told you, in plain words. Don't include anyone's name, e.g. "
+        "“The room was too noisy to hear each other”.",
+        error_messages={"required": "Say what people told you."},
+    )
+    changed = forms.CharField(
+        label="What we did",
+        max_length=MAX_ACTION_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you changed because of it, e.g. “We now book a quiet room for every "
+        "workshop”.",
+        error_messages={"required": "Say what you did because of it."},
+    )
+    changed_on = forms.DateField(
+        label="When we did it",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day you made the change, or will make it.",
+        error_messages={
+            "required": "Enter the date, like 14 March 2027.",
+            "invalid": "Enter a real date, like 14 March 2027.",
+        },
+    )
+    workshop = forms.ModelChoiceField(
+        label="Workshop the feedback was about (optional)",
+        queryset=Workshop.objects.none(),
+        required=False,
+        empty_label="Not about one workshop",
+        error_messages={"invalid_choice": "Choose one of this programme's workshops."},
+    )
+
+    def __init__(self, *args: Any, programme: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["workshop"]
+        field.queryset = Workshop.objects.filter(programme=programme).order_by("-starts_at", "pk")
+        field.label_from_instance = lambda w: (
+            f"{w.title} ({timezone.localtime(w.starts_at):%-d %b %Y})"
+        )
+        for name in ("heard", "changed"):
+            self.fields[name].error_messages["max_length"] = (
+                f"Please keep this to {MAX_ACTION_TEXT} characters or fewer."
+            )
+
+    @staticmethod
+    def initial_for(action: Any) -> dict[str, Any]:
+        return {
+            "heard": action.heard,
+            "changed": action.changed,
+            "changed_on": action.changed_on,
+            "workshop": action.workshop_id,
+        }
+
+
+class TrendForm(forms.Form):
+    """Which standard question, and whose answers, the trend across workshops shows."""
+
+    question = forms.ChoiceField(
+        label="Question",
+        choices=[(key, STANDARD_TEXT[key]) for key in SCALE_KEYS],
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the questions in the list."},
+    )
+    who = forms.ChoiceField(
+        label="Whose answers",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the groups in the list."},
+    )
+
+    def __init__(self, *args: Any, programme: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["who"].choices = who_choices(programme)
+
+    def chosen(self) -> tuple[str, str]:
+        """The question key and group to show: the first of each unless chosen well."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("question") or SCALE_KEYS[0], data.get("who") or "everyone"

@@ -263,3 +263,56 @@ class FeedbackReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} answered {self.form}"
+
+
+class FeedbackActionQuerySet(models.QuerySet["FeedbackAction"]):
+    def published(self) -> "FeedbackActionQuerySet":
+        return self.filter(published_at__isnull=False)
+
+
+class FeedbackAction(models.Model):
+    """“You said, we did”: something the programme team heard in feedback and what they changed
+    because of it. A draft until published; publishing shows it on the programme's learning
+    page and emails everyone who gave feedback in the programme."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="feedback_actions"
+    )
+    workshop = models.ForeignKey(
+        Workshop,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_actions",
+        verbose_name="workshop the feedback was about",
+    )
+    heard = models.TextField("what we heard")
+    changed = models.TextField("what we did")
+    changed_on = models.DateField("when we did it")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FeedbackActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_on", "-id"]
+        indexes = [models.Index(fields=["programme", "published_at"])]
+
+    def __str__(self) -> str:
+        heard = self.heard if len(self.heard) <= 60 else self.heard[:59] + "…"
+        return f"You said, we did: {heard}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

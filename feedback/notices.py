@@ -1,6 +1,9 @@
 """The feedback request after a workshop, and the one follow-up. Both are non-essential, so
 people who turned reminders off get neither, and both are dropped at send time if the person
-has answered since or the form has closed (codesign/core/notices.py)."""
+has answered since or the form has closed (codesign/core/notices.py).
+
+And "you said, we did": what the programme team changed because of feedback, sent when they
+publish it to everyone who gave feedback in the programme (also non-essential)."""
 
 from typing import Any
 
@@ -9,7 +12,7 @@ from django.utils import timezone
 
 from codesign.core.models import OutboxMessage
 from codesign.core.notices import Email, display_name, notice_kind
-from feedback.models import FeedbackForm, FeedbackReceipt, form_closes_at
+from feedback.models import FeedbackAction, FeedbackForm, FeedbackReceipt, form_closes_at
 from feedback.services import (
     DEFAULT_QUESTIONS,
     can_give_feedback,
@@ -70,3 +73,30 @@ def feedback_followup(message: OutboxMessage) -> Email | None:
     if context is None:
         return None
     return Email(template="feedback_followup", context=context)
+
+
+@notice_kind("you_said_we_did", essential=False, label="You said, we did")
+def you_said_we_did(message: OutboxMessage) -> Email | None:
+    """What the programme team changed because of feedback, to those who gave it. Dropped if
+    it was deleted (or unpublished) before it went."""
+    action = (
+        FeedbackAction.objects.published()
+        .select_related("programme", "workshop")
+        .filter(pk=message.params.get("action_id"))
+        .first()
+    )
+    if action is None or message.user is None:
+        return None
+    programme = action.programme
+    return Email(
+        template="you_said_we_did",
+        context={
+            "person": display_name(message.user),
+            "action": action,
+            "programme": programme,
+            "workshop": action.workshop,
+            "learning_url": ical.absolute_url(
+                reverse("feedback:learning", kwargs={"slug": programme.slug})
+            ),
+        },
+    )

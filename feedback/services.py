@@ -26,6 +26,7 @@ from feedback.models import (
     EASY_READ_SCALE,
     MAX_DAYS_OPEN,
     Answer,
+    FeedbackAction,
     FeedbackForm,
     FeedbackReceipt,
     Question,
@@ -630,3 +631,163 @@ def feedback_requests_queue(*, now: datetime.datetime | None = None) -> int:
     if not notices:
         return 0
     return len(notice_queue_many(notices))
+
+
+# You said, we did
+
+MAX_ACTION_TEXT = 2000
+# How far from today the date of a change can be: a slip of the keyboard, not a plan.
+ACTION_DATE_RANGE = datetime.timedelta(days=3 * 365)
+
+
+def _clean_action(
+    *, programme: Any, workshop: Workshop | None, heard: str, changed: str, changed_on: Any
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    heard, changed = (heard or "").strip(), (changed or "").strip()
+    if not heard:
+        errors["heard"] = "Say what people told you."
+    elif len(heard) > MAX_ACTION_TEXT:
+        errors["heard"] = f"Please keep this to {MAX_ACTION_TEXT} characters or fewer."
+    if not changed:
+        errors["changed"] = "Say what you did because of it."
+    elif len(changed) > MAX_ACTION_TEXT:
+        errors["changed"] = f"Please keep this to {MAX_ACTION_TEXT} characters or fewer."
+    today = timezone.localdate()
+    if not isinstance(changed_on, datetime.date):
+        errors["changed_on"] = "Enter the date, like 14 March 2027."
+    elif abs(changed_on - today) > ACTION_DATE_RANGE:
+        errors["changed_on"] = "Enter a date within three years of today."
+    if workshop is not None and workshop.programme_id != programme.pk:
+        errors["workshop"] = "Choose one of this programme's workshops."
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    return {"workshop": workshop, "heard": heard, "changed": changed, "changed_on": changed_on}
+
+
+def action_create(
+    *,
+    programme: Any,
+    heard: str,
+    changed: str,
+    changed_on: datetime.date,
+    workshop: Workshop | None = None,
+    created_by: Any,
+) -> FeedbackAction:
+    """Record a “you said, we did” as a draft: nobody sees it until it is published."""
+    cleaned = _clean_action(
+        programme=programme, workshop=workshop, heard=heard, changed=changed, changed_on=changed_on
+    )
+    with transaction.atomic():
+        action = FeedbackAction.objects.create(
+            programme=programme,
+            created_by=created_by if getattr(created_by, "pk", None) else None,
+            **cleaned,
+        )
+        audit_log(actor=created_by, action="feedback.action.added", target=action)
+    return action
+
+
+def action_update(
+    *,
+    action: FeedbackAction,
+    heard: str,
+    changed: str,
+    changed_on: datetime.date,
+    workshop: Workshop | None = None,
+    updated_by: Any,
+) -> FeedbackAction:
+    """Change the words or date. A published one changes on the learning page; nobody is
+    emailed again."""
+    cleaned = _clean_action(
+        programme=action.programme,
+        workshop=workshop,
+        heard=heard,
+        changed=changed,
+        changed_on=changed_on,
+    )
+    with transaction.atomic():
+        locked = FeedbackAction.objects.select_for_update().get(pk=action.pk)
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        locked.save()
+        audit_log(
+            actor=updated_by,
+            action="feedback.action.changed",
+            target=locked,
+            data={"published": locked.is_published},
+        )
+    return locked
+
+
+def feedback_givers(programme: Any) -> models.QuerySet[Any]:
+    """Everyone who gave feedback on any of the programme's workshops (their receipts, so
+    people who answered anonymously are included), each once."""
+    from django.contrib.auth import get_user_model
+
+    answered = FeedbackReceipt.objects.filter(
+        form__workshop__programme=programme, user_id=OuterRef("pk")
+    )
+    return (
+        get_user_model()
+        .objects.filter(Exists(answered), is_active=True)
+        .select_related("profile")
+        .order_by("pk")
+    )
+
+
+def action_publish(
+    *, action: FeedbackAction, published_by: Any, now: datetime.datetime | None = None
+) -> int:
+    """Publish a “you said, we did” on the programme's learning page and email it to everyone
+    who gave feedback in the programme, once each. Returns how many emails were queued (people
+    who turned reminders off are not emailed)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            FeedbackAction.objects.select_for_update().select_related("programme").get(pk=action.pk)
+        )
+        if locked.is_published:
+            raise ValidationError(
+                "This is already published. Changes you make show on the learning page; "
+                "nobody is emailed again.",
+                code="published",
+            )
+        locked.published_at = now
+        locked.published_by = published_by if getattr(published_by, "pk", None) else None
+        locked.save(update_fields=["published_at", "published_by", "updated_at"])
+        programme = locked.programme
+        notices = [
+            Notice(
+                kind="you_said_we_did",
+                key=f"you-said-we-did:{locked.pk}:{person.pk}",
+                to=person.email,
+                user=person,
+                programme=programme,
+                workshop=locked.workshop,
+                params={"action_id": locked.pk},
+            )
+            for person in feedback_givers(programme).iterator(chunk_size=2000)
+        ]
+        queued = notice_queue_many(notices)
+        audit_log(
+            actor=published_by,
+            action="feedback.action.published",
+            target=locked,
+            data={"emails": len([m for m in queued if not m.is_copy])},
+        )
+    action.published_at, action.published_by = locked.published_at, locked.published_by
+    return len([m for m in queued if not m.is_copy])
+
+
+def action_remove(*, action: FeedbackAction, removed_by: Any) -> None:
+    """Delete it. If it was published it leaves the learning page, and emails not sent yet
+    are dropped (the email builder finds nothing to send)."""
+    with transaction.atomic():
+        audit_log(
+            actor=removed_by,
+            action="feedback.action.removed",
+            target=action,
+            data={"heard": action.heard[:200], "published": action.is_published},
+        )
+        action.delete()

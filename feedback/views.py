@@ -1,26 +1,35 @@
-"""Giving feedback (from the emailed link, no password, or from My workshops) and the
-organisers' page for each workshop's form.
+"""Giving feedback (from the emailed link, no password, or from My workshops); the organisers'
+pages for each workshop's form, the reports for a workshop and a programme, and “you said, we
+did”; and the programme's learning page, which anyone can read.
 
-Organiser pages open through `permissions.staff_page`, then `_get_workshop_for_organiser`, which
-gives a 404 to anyone who does not run that workshop's programme.
+Organiser pages open through `permissions.staff_page`, then `_get_workshop_for_organiser` or
+`permissions.get_programme_for_organiser`, which give a 404 to anyone who does not run that
+programme.
 """
 
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.core import permissions
-from feedback import services
-from feedback.forms import FormSettingsForm, QuestionForm, ResponseForm
-from feedback.models import Answer, FeedbackForm, Question
+from feedback import reports, services
+from feedback.forms import ActionForm, FormSettingsForm, QuestionForm, ResponseForm, TrendForm
+from feedback.models import Answer, FeedbackAction, FeedbackForm, Question
+from pairs.models import Pair
+from pairs.services import log_entries_for_cohort, pair_entries_shared_with_programme
+from programmes.models import Cohort, Programme
 from workshops.models import Registration, Workshop
 from workshops.views import refusal_text
 
@@ -471,3 +480,240 @@ def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"“{question.text}” is removed from the form.")
     return redirect("feedback:manage_form", pk=workshop_pk)
+
+
+# Reports
+
+
+def _csv_response(text: str, name: str) -> HttpResponse:
+    # A byte order mark, so spreadsheets read accents correctly.
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@permissions.staff_page
+def workshop_report(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_organiser(request, pk)
+    report = reports.workshop_report(workshop=workshop)
+    return render(
+        request,
+        "feedback/workshop_report.html",
+        {"workshop": workshop, "programme": workshop.programme, "report": report},
+    )
+
+
+@require_GET
+@permissions.staff_page
+def workshop_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _get_workshop_for_organiser(request, pk)
+    report = reports.workshop_report(workshop=workshop)
+    text = reports.report_export(
+        rows=reports.workshop_csv_rows(report), target=workshop, by=request.user
+    )
+    slug = slugify(workshop.title)[:50] or "workshop"
+    return _csv_response(text, f"feedback-{slug}-{workshop.starts_at:%Y-%m-%d}")
+
+
+@require_GET
+@permissions.staff_page
+def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.get_programme_for_organiser(request, slug)
+    trend_form = TrendForm(request.GET or None, programme=programme)
+    trend_key, trend_who = trend_form.chosen()
+    report = reports.programme_report(programme=programme, trend_key=trend_key, trend_who=trend_who)
+    return render(
+        request,
+        "feedback/programme_report.html",
+        {"programme": programme, "report": report, "trend_form": trend_form},
+        status=400 if trend_form.errors else 200,
+    )
+
+
+@require_GET
+@permissions.staff_page
+def programme_report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.get_programme_for_organiser(request, slug)
+    now = timezone.now()
+    report = reports.programme_report(programme=programme, now=now)
+    text = reports.report_export(
+        rows=reports.programme_csv_rows(report, now=now), target=programme, by=request.user
+    )
+    return _csv_response(text, f"feedback-{programme.slug}-{now:%Y-%m-%d}")
+
+
+# You said, we did
+
+ACTIONS_PER_PAGE = 20
+
+
+def _get_action_for_organiser(request: HttpRequest, slug: str, pk: int) -> FeedbackAction:
+    programme = permissions.get_programme_for_organiser(request, slug)
+    action = get_object_or_404(
+        FeedbackAction.objects.select_related("workshop"), pk=pk, programme=programme
+    )
+    action.programme = programme
+    return action
+
+
+@require_GET
+@permissions.staff_page
+def actions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's “you said, we did”: drafts and published, newest change first."""
+    programme = permissions.get_programme_for_organiser(request, slug)
+    page = Paginator(
+        programme.feedback_actions.select_related("workshop"), ACTIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feedback/actions.html",
+        {
+            "programme": programme,
+            "page": page,
+            "givers": services.feedback_givers(programme).count(),
+        },
+    )
+
+
+def _action_page(
+    request: HttpRequest, *, programme: Programme, action: FeedbackAction | None
+) -> HttpResponse:
+    if request.method == "POST":
+        form = ActionForm(request.POST, programme=programme)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.fields}
+            try:
+                if action is None:
+                    services.action_create(programme=programme, created_by=request.user, **fields)
+                    messages.success(
+                        request,
+                        "Saved as a draft. Nobody sees it until you publish it.",
+                    )
+                else:
+                    services.action_update(action=action, updated_by=request.user, **fields)
+                    messages.success(request, "Your changes are saved.")
+            except ValidationError as error:
+                _show_errors(form, error)
+            else:
+                return redirect("feedback:actions", slug=programme.slug)
+    else:
+        initial = ActionForm.initial_for(action) if action else None
+        workshop = request.GET.get("workshop")
+        if action is None and workshop and workshop.isdigit():
+            initial = {"workshop": int(workshop)}
+        form = ActionForm(initial=initial, programme=programme)
+    return render(
+        request,
+        "feedback/action_form.html",
+        {"programme": programme, "form": form, "action": action},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.staff_page
+def action_new(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = permissions.get_programme_for_organiser(request, slug)
+    return _action_page(request, programme=programme, action=None)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.staff_page
+def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    action = _get_action_for_organiser(request, slug, pk)
+    return _action_page(request, programme=action.programme, action=action)
+
+
+@require_POST
+@permissions.staff_page
+def action_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    action = _get_action_for_organiser(request, slug, pk)
+    try:
+        emailed = services.action_publish(action=action, published_by=request.user)
+    except ValidationError as error:
+        messages.error(request, refusal_text(error))
+    else:
+        people = "person" if emailed == 1 else "people"
+        messages.success(
+            request,
+            "Published on the programme's learning page. "
+            + (
+                f"We are emailing it to the {emailed} {people} who gave feedback."
+                if emailed
+                else "Nobody who gave feedback is emailed: there is nobody to email yet."
+            ),
+        )
+    return redirect("feedback:actions", slug=slug)
+
+
+@require_POST
+@permissions.staff_page
+def action_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    action = _get_action_for_organiser(request, slug, pk)
+    services.action_remove(action=action, removed_by=request.user)
+    messages.success(
+        request,
+        "Deleted. It is no longer on the learning page."
+        if action.is_published
+        else "The draft is deleted.",
+    )
+    return redirect("feedback:actions", slug=slug)
+
+
+# Learning: what changed, and what pairs learned
+
+LEARNING_PER_PAGE = 10
+
+
+@require_GET
+def learning(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone sees the published “you said, we did”. Learning log entries pairs shared with
+    the programme team show to its organisers; entries shared with a cohort show to that
+    cohort's accepted pairs too (the same rules as the pairs pages)."""
+    programme = get_object_or_404(Programme, slug=slug)
+    user = request.user
+    is_team = permissions.is_site_admin(user) or any(
+        pk == programme.pk for pk, _ in permissions.team_roles(user)
+    )
+    if not programme.is_public and not is_team:
+        raise Http404("No programme here.")
+    published = programme.feedback_actions.published().select_related("workshop")
+    actions_page = Paginator(published, LEARNING_PER_PAGE).get_page(request.GET.get("page"))
+    entries: Any = None
+    sharing = ""
+    if permissions.can_organise(user, programme):
+        entries = pair_entries_shared_with_programme(programme)
+        sharing = "team"
+    elif user.is_authenticated:
+        cohorts = list(
+            Cohort.objects.filter(
+                pairs__in=Pair.objects.for_member(user).filter(
+                    programme=programme, status=Pair.Status.ACCEPTED
+                )
+            ).distinct()
+        )
+        if cohorts:
+            entries = reduce(or_, (log_entries_for_cohort(c) for c in cohorts)).select_related(
+                "pair__cohort"
+            )
+            sharing = "cohort"
+    entries_page = (
+        Paginator(entries.order_by("-entry_date", "-id"), LEARNING_PER_PAGE).get_page(
+            request.GET.get("entries")
+        )
+        if entries is not None
+        else None
+    )
+    return render(
+        request,
+        "feedback/learning.html",
+        {
+            "programme": programme,
+            "actions_page": actions_page,
+            "entries_page": entries_page,
+            "sharing": sharing,
+            "can_organise": sharing == "team",
+        },
+    )
