@@ -5,9 +5,8 @@ on the costs asked for (someone coming with a companion or carer, when care cost
 for), and, when a scheme reviews blind, neither the applicant's name nor email address.
 """
 
-from typing import Any
-
 from bursaries.models import Application, CostType
+from codesign.core.notices import display_name
 from participants.models import SupportNeed
 
 # Support needs that explain a cost, by the cost they explain.
@@ -15,16 +14,11 @@ COST_RELATED_NEEDS = {CostType.CARE: (SupportNeed.COMPANION,)}
 NEED_LABELS = dict(SupportNeed.choices)
 
 
-def person_name(user: Any) -> str:
-    profile = getattr(user, "profile", None)
-    return (profile.display_name if profile else "") or user.email
-
-
 def applicant_label(application: Application, *, blind: bool) -> str:
     """The applicant's name, or a number in its place when their name is hidden."""
     if blind:
         return f"Applicant {application.pk}"
-    return person_name(application.applicant)
+    return display_name(application.applicant)
 
 
 def cost_related_needs(application: Application, cost_types: set[str]) -> list[str]:

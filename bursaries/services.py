@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -39,7 +38,8 @@ from bursaries.models import (
 )
 from codesign.core.audit import audit_log
 from codesign.core.models import AuditEntry
-from codesign.core.notices import notice_queue
+from codesign.core.notices import display_name, notice_queue
+from codesign.core.uploads import megabytes, sniffed_type
 from workshops.registrants import safe_cell
 
 # Money counted against the budget: every decision to award, told to the applicant or not yet.
@@ -581,15 +581,7 @@ RECEIPT_MAX_BYTES = 10 * 1024 * 1024
 
 def receipt_type(upload: UploadedFile) -> tuple[str, str] | None:
     """(MIME type, extension) of a PDF, PNG or JPEG, read from its content; None otherwise."""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.match(head, matchers=_RECEIPT_MATCHERS)
-    return (kind.mime, kind.extension) if kind is not None else None
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return sniffed_type(upload, _RECEIPT_MATCHERS)
 
 
 def _check_receipts(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str, str]]:
@@ -604,8 +596,8 @@ def _check_receipts(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile,
         if upload.size > max_bytes:
             raise BursaryRefused(
                 {
-                    "receipts": f"“{name}” is {_megabytes(upload.size)} MB. Receipts can be up "
-                    f"to {_megabytes(max_bytes)} MB: take a smaller photo, or scan it again."
+                    "receipts": f"“{name}” is {megabytes(upload.size)} MB. Receipts can be up "
+                    f"to {megabytes(max_bytes)} MB: take a smaller photo, or scan it again."
                 }
             )
         found = receipt_type(upload)
@@ -793,8 +785,6 @@ def _day(value: Any) -> str:
 def scheme_export(*, scheme: BursaryScheme, by: Any) -> str:
     """Awards, claims and payments of a scheme as CSV text, recorded in the audit log. Cells are
     made safe for spreadsheets (no formulas)."""
-    from bursaries.people import person_name
-
     applications = (
         scheme.applications.filter(status=Application.Status.APPROVED, released_at__isnull=False)
         .select_related("applicant__profile")
@@ -806,7 +796,7 @@ def scheme_export(*, scheme: BursaryScheme, by: Any) -> str:
         award = [
             scheme.name,
             application.pk,
-            person_name(application.applicant),
+            display_name(application.applicant),
             application.applicant.email,
             application.get_outcome_display(),
             application.awarded,

@@ -72,9 +72,11 @@ from bursaries.models import (
     Review,
     cost_group,
 )
-from bursaries.people import applicant_label, cost_related_needs, person_name
+from bursaries.people import applicant_label, cost_related_needs
 from codesign.core import permissions
 from codesign.core.markdown import render_markdown
+from codesign.core.notices import display_name
+from codesign.core.refusals import refusal_text
 from participants.models import Perspective
 from programmes.models import Membership, Programme, TeamRole
 
@@ -107,10 +109,6 @@ def _show_errors(form: Form, error: ValidationError) -> None:
                 form.add_error(target, message)
     else:
         form.add_error(None, error)
-
-
-def _refusal(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -319,7 +317,7 @@ def _application_form_page(
                 services.application_submit(application=application, by=request.user)
             except ValidationError as error:
                 messages.error(
-                    request, f"Your draft is saved, but it couldn't be sent: {_refusal(error)}"
+                    request, f"Your draft is saved, but it couldn't be sent: {refusal_text(error)}"
                 )
                 return redirect("bursaries:edit", pk=application.pk)
             messages.success(
@@ -419,7 +417,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.application_submit(application=application, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request, "Your application is sent. We will email you when there is a decision."
@@ -434,7 +432,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.application_withdraw(application=application, by=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"Your application to {application.scheme.name} is withdrawn.")
     return redirect("bursaries:mine")
@@ -981,7 +979,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _show_errors(form, error)
         else:
-            messages.success(request, f"{person_name(reviewer)} is asked to review it.")
+            messages.success(request, f"{display_name(reviewer)} is asked to review it.")
             return redirect("bursaries:application", pk=found.pk)
     return _application_page(request, found, access, assign_form=form, status=400)
 
@@ -1088,7 +1086,7 @@ def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.claim_approve(claim=found, by=request.user, note=note)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"Claim {found.pk} is approved. Finance can pay it now.")
     return redirect(
@@ -1109,7 +1107,7 @@ def claim_return(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.claim_return(claim=found, by=request.user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, f"Claim {found.pk} is returned with your note.")
     return redirect(
@@ -1132,7 +1130,7 @@ def claim_paid(request: HttpRequest, pk: int) -> HttpResponse:
                 claim=found, by=request.user, reference=form.cleaned_data["reference"]
             )
         except ValidationError as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, f"Claim {found.pk} is marked as paid.")
     return redirect(

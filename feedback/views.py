@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.core import permissions
+from codesign.core.refusals import refusal_text
 from feedback import reports, services
 from feedback.forms import ActionForm, FormSettingsForm, QuestionForm, ResponseForm, TrendForm
 from feedback.models import Answer, FeedbackAction, FeedbackForm, Question
@@ -31,7 +32,6 @@ from pairs.models import Pair
 from pairs.services import log_entries_for_cohort, pair_entries_shared_with_programme
 from programmes.models import Cohort, Programme
 from workshops.models import Registration, Workshop
-from workshops.views import refusal_text
 
 # Giving feedback
 

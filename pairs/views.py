@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from codesign.accounts.links import sign_up_or_in_for_link
 from codesign.core import permissions
+from codesign.core.refusals import refusal_text
 from pairs import services
 from pairs.forms import (
     REVIEW_STATUSES,
@@ -53,11 +54,7 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
+def _addrefusal_text(form: Any, error: ValidationError) -> None:
     """Put a service's refusal on the fields it names, or at the top of the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -134,7 +131,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
                 how_we_work=data["how_we_work"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            _addrefusal_text(form, error)
         else:
             messages.success(
                 request,
@@ -199,7 +196,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.pair_submit(pair=pair, by=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request,
@@ -216,7 +213,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.pair_withdraw(pair=pair, by=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, "Your application has been withdrawn. We have told you both.")
     return redirect("pairs:detail", pk=pair.pk)
@@ -236,7 +233,7 @@ def resend(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.pair_invite_partner(pair=pair, email=pair.partner_email, by=request.user)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"We are sending the invitation to {pair.partner_email} again.")
     return redirect("pairs:detail", pk=pair.pk)
@@ -266,7 +263,7 @@ def change_partner(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            _addrefusal_text(form, error)
         else:
             messages.success(
                 request, f"We have emailed {pair.partner_name} an invitation to join your pair."
@@ -327,7 +324,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                     support_needs=form.cleaned_data["partner_support_needs"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                _addrefusal_text(form, error)
             else:
                 if joined_before:
                     messages.success(request, "Your part is saved.")
@@ -400,7 +397,7 @@ def join_decline(request: HttpRequest, token: str) -> HttpResponse:
             user=request.user if request.user.is_authenticated else None,
         )
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, refusal_text(error))
     return redirect("pairs:join", token=token)
 
 
@@ -422,7 +419,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.log_entry_add(pair=pair, author=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                _addrefusal_text(form, error)
             else:
                 messages.success(request, "Your entry is saved.")
                 return redirect("pairs:log", pk=pair.pk)
@@ -448,7 +445,7 @@ def log_entry_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse
         try:
             services.log_entry_update(entry=entry, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            _addrefusal_text(form, error)
         else:
             messages.success(request, "Your changes to the entry are saved.")
             return redirect("pairs:log", pk=pair.pk)
@@ -592,7 +589,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            _addrefusal_text(form, error)
         else:
             messages.success(
                 request,

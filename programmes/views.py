@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from codesign.accounts.links import sign_up_or_in_for_link
 from codesign.core import permissions
+from codesign.core.refusals import refusal_text
 from programmes import services
 from programmes.forms import (
     INVITATION_SOURCE_FIELDS,
@@ -274,7 +275,7 @@ def cohort_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.cohort_delete(cohort=cohort, deleted_by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
         return redirect("programmes:manage", slug=programme.slug)
     messages.success(request, f"Removed {cohort.name}. Its workshops are still there.")
     return redirect("programmes:manage", slug=programme.slug)
@@ -354,7 +355,7 @@ def stage_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.stage_move(stage=stage, direction=direction, moved_by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"Moved {stage.name} {direction}.")
     return redirect("programmes:stages", slug=programme.slug)
@@ -378,7 +379,7 @@ def stage_template(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.stage_template_apply(programme=programme, template=key, applied_by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         name = services.STAGE_TEMPLATES[key].name
         messages.success(request, f"Added the stages of {name}. You can change them below.")
@@ -433,7 +434,7 @@ def team_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.team_member_remove(membership=membership, removed_by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
         return redirect("programmes:team", slug=programme.slug)
     role = ROLE_WITH_ARTICLE[membership.role]
     messages.success(request, f"{membership.user.email} is no longer {role} of {programme}.")
@@ -625,7 +626,7 @@ def invitation_batch_send(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             # Pressed twice, or in two tabs: the first press sent them.
             messages.info(request, services.BATCH_ALREADY_SENT)
         else:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
             return redirect("programmes:invitation_batch", slug=slug, pk=batch.pk)
     else:
         count = len(sent)
@@ -660,7 +661,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.invitation_resend(invitation=invitation, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, f"Sending the invitation to {invitation.email} again.")
     return _back_to_list(request, invitation.programme)
@@ -673,7 +674,7 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     try:
         services.invitation_withdraw(invitation=invitation, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(
             request, f"Withdrew the invitation to {invitation.email}. Its link no longer works."
@@ -779,7 +780,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             accepted = services.invitation_accept(invitation=found, user=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
             return redirect("programmes:invitation", token=token)
         return _after_accept(request, accepted)
     if refusal := services.invitation_refusal(found):
@@ -811,7 +812,7 @@ def invitation_decline(request: HttpRequest, token: str) -> HttpResponse:
             user=request.user if request.user.is_authenticated else None,
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     return redirect("programmes:invitation", token=token)
 
 
@@ -829,6 +830,6 @@ def invitation_continue(request: HttpRequest) -> HttpResponse:
     try:
         accepted = services.invitation_accept(invitation=found, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
         return redirect("programmes:invitation", token=token)
     return _after_accept(request, accepted)

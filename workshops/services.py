@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +19,7 @@ from filetype.types import archive, document, image
 
 from codesign.core.audit import audit_log
 from codesign.core.notices import Notice, notice_queue, notice_queue_many
+from codesign.core.uploads import megabytes, sniffed_type
 from programmes.models import Programme
 from programmes.terms import perspective_group_label
 from workshops.models import (
@@ -559,12 +559,9 @@ _MARKUP = re.compile(rb"<\s*[a-zA-Z!?/]")
 
 def _material_type(upload: UploadedFile) -> tuple[str, str] | None:
     """(MIME type, file extension) of an allowed file, read from its content; None otherwise."""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.match(head, matchers=_ALLOWED_MATCHERS)
-    if kind is not None:
-        return kind.mime, kind.extension
+    found = sniffed_type(upload, _ALLOWED_MATCHERS)
+    if found is not None:
+        return found
     if not (upload.name or "").lower().endswith(".txt"):
         return None
     content = upload.read()
@@ -580,10 +577,6 @@ def _material_type(upload: UploadedFile) -> tuple[str, str] | None:
     return TEXT_TYPE, "txt"
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
-
-
 @transaction.atomic
 def material_add(
     *, workshop: Workshop, title: str, kind: str, upload: UploadedFile, uploaded_by: Any
@@ -593,8 +586,8 @@ def material_add(
     if upload.size is None or upload.size > max_bytes:
         raise ValidationError(
             {
-                "file": f"This file is {_megabytes(upload.size or 0)} MB. Files can be up to "
-                f"{_megabytes(max_bytes)} MB: make it smaller, or split it."
+                "file": f"This file is {megabytes(upload.size or 0)} MB. Files can be up to "
+                f"{megabytes(max_bytes)} MB: make it smaller, or split it."
             }
         )
     if upload.size == 0:

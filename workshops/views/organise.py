@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.core import permissions
+from codesign.core.refusals import refusal_text
 from programmes.models import Programme, TeamRole
 from workshops import services
 from workshops.forms import (
@@ -32,7 +33,6 @@ from workshops.forms import (
     WorkshopForm,
 )
 from workshops.models import Material, Venue, Workshop
-from workshops.views import refusal_text
 
 # Helpers
 

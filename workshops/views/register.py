@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from codesign.core.refusals import refusal_text
 from feedback.services import feedback_mark_open, with_feedback_state
 from workshops import ical, services
 from workshops.forms import RegisterForm
 from workshops.models import CalendarFeed, GuardianConsent, Registration, Workshop
-from workshops.views import refusal_text
 
 # Registering is limited per person: this many tries (sent forms, whatever the outcome) in
 # this many seconds. Enough for anyone signing up to a whole programme's workshops at once.

@@ -23,11 +23,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.core import permissions
+from codesign.core.refusals import refusal_text
 from programmes.models import Cohort, Programme, TeamRole
 from workshops import registrants as people
 from workshops.models import Registration, RegistrationEvent, TablePlan, Workshop
 from workshops.services import registration_move, workshop_fill, workshops_with_fill
-from workshops.views import refusal_text
 
 # Access
 
