@@ -106,6 +106,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programmes/list.html", {"programmes": programmes})
 
 
+PUBLISHED_ACTIONS_SHOWN = 3
+
+
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
@@ -130,6 +133,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cohorts": programme.cohorts.all(),
             "stages": programme.stages.all(),
             "workshops": workshops,
+            # The newest published "you said, we did"; the learning page has them all.
+            "actions": programme.feedback_actions.published().select_related("workshop")[
+                :PUBLISHED_ACTIONS_SHOWN
+            ],
         },
     )
 

@@ -160,9 +160,15 @@ def test_organiser_reads_the_breakdown_and_publishes_you_said_we_did(
     to_a_carer = next(m for m in mail.outbox if m.to == [carers[0].email])
     assert "Young people now co-chair each workshop" in to_a_carer.body
 
-    # Everyone can read it from the programme's page.
+    # Everyone can read it on the programme's page, and all of them on its learning page.
     page.goto(f"/programmes/{programme.slug}/")
-    page.get_by_role("link", name="You said, we did: see what we changed and learned").click()
+    expect(
+        page.get_by_role("region", name="What we changed and learned").get_by_text(
+            "Young people now co-chair each workshop, and we check our words"
+        )
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="See everything we changed and learned").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("What we changed and learned")
     expect(
         page.get_by_text("Young people now co-chair each workshop, and we check our words")

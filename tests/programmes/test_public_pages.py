@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.models import FeedbackAction
 from programmes.models import Programme
 from tests.factories import (
     CohortFactory,
@@ -162,8 +163,8 @@ def test_the_programme_page_runs_a_fixed_number_of_queries(
         CohortFactory(programme=programme)
         WorkshopFactory(programme=programme, stage=stage)
 
-    # programme, cohorts, stages, workshops with their venues and stages
-    with django_assert_num_queries(4):
+    # programme, cohorts, stages, workshops with their venues and stages, "you said, we did"
+    with django_assert_num_queries(5):
         response = client.get(programme.get_absolute_url())
 
     assert len(headings(response, 3)) == count
@@ -178,6 +179,39 @@ def test_the_programme_page_costs_the_same_for_a_signed_in_team_member(
         MembershipFactory(user=organiser)
     client = sign_in(organiser)
 
-    # session, user, team roles, then the four above
-    with django_assert_num_queries(7):
+    # session, user, team roles, then the five above
+    with django_assert_num_queries(8):
         client.get(programme.get_absolute_url())
+
+
+def _action(programme, *, published: bool, heard: str, days_ago: int = 1) -> FeedbackAction:
+    return FeedbackAction.objects.create(
+        programme=programme,
+        heard=heard,
+        changed=f"We changed something after: {heard}",
+        changed_on=timezone.localdate() - dt.timedelta(days=days_ago),
+        published_at=timezone.now() if published else None,
+    )
+
+
+def test_the_programme_page_shows_the_newest_published_you_said_we_did(client, programme):
+    for n in range(1, 5):
+        _action(programme, published=True, heard=f"Published number {n}", days_ago=n)
+    _action(programme, published=False, heard="A draft nobody should see yet", days_ago=0)
+
+    text = page_text(client.get(programme.get_absolute_url()))
+
+    assert "Published number 1" in text
+    assert "Published number 3" in text
+    assert "Published number 4" not in text  # the learning page has the rest
+    assert "A draft nobody should see yet" not in text
+    assert "See everything we changed and learned" in text
+
+
+def test_the_programme_page_says_when_nothing_is_published_yet(client, programme):
+    _action(programme, published=False, heard="A draft")
+
+    text = page_text(client.get(programme.get_absolute_url()))
+
+    assert "Nothing is published yet" in text
+    assert "A draft" not in text

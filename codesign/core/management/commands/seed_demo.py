@@ -16,6 +16,7 @@ from django.utils import timezone
 from bursaries.demo import seed_bursaries
 from codesign.accounts.models import User
 from codesign.core.models import OutboxMessage
+from feedback.demo import seed_feedback
 from pairs.demo import seed_pairs
 from participants.models import Consent, Perspective, Profile, SupportNeed
 from programmes.models import Cohort, Invitation, Programme, Stage, TeamRole
@@ -249,10 +250,11 @@ class Command(BaseCommand):
             added_by=admin,
         )
         workshops = seed_workshops(programme, users)
-        seed_participants(workshops)
+        people = seed_participants(workshops)
         seed_invitations(programme, workshops[2], users["organiser@example.org"])
         seed_bursaries(programme, users)
         seed_pairs(programme, users)
+        seed_feedback(programme, people, users)
 
     def print_logins(self) -> None:
         width = max(len(p["email"]) for p in PEOPLE)
@@ -485,7 +487,7 @@ GROUPS = [
 ]
 
 
-def seed_participants(workshops: list[Workshop]) -> None:
+def seed_participants(workshops: list[Workshop]) -> list[User]:
     """About 60 fictional participants with registrations in every status and a waiting
     list, so organiser pages show a real mix."""
     people = []
@@ -544,6 +546,7 @@ def seed_participants(workshops: list[Workshop]) -> None:
             strict=False,
         ):
             _register(workshop, user, status)
+    return people
 
 
 def _register(workshop: Workshop, user: User, status: str) -> None:
