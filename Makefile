@@ -11,14 +11,16 @@ PYTHON_FOR_VENV := $(shell for c in python3.12 python3.13 python3.14 \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo $$c; break; fi; done)
 
-.PHONY: help run test lint format bench bench-notices vendor check-deploy clean install install-dev chromium
+.PHONY: help run test lint audit format bench bench-notices vendor check-deploy clean install install-dev chromium
 
 help:
 	@echo "make run    run the whole platform with demo data on http://127.0.0.1:8000/"
 	@echo "make test   install what the tests need and run every test"
-	@echo "make lint   ruff checks and formatting"
+	@echo "make lint   ruff checks (security rules included) and formatting"
+	@echo "make audit  check the locked dependencies for known vulnerabilities (pip-audit)"
 	@echo "make vendor refresh static/vendor (Bootstrap, htmx) from npm"
 	@echo "make bench-notices  how fast a real worker sends 1,000 and 10,000 invitations"
+	@echo "make bench  seed a national-scale data set, load-test the main pages (about 15 minutes)"
 
 $(VENV)/bin/python:
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -68,6 +70,10 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Known vulnerabilities in the locked dependencies. Needs PyPI's advisory data (internet).
+audit: install-dev
+	bash scripts/audit.sh
+
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
@@ -80,6 +86,14 @@ bench-notices: export DEBUG ?= true
 bench-notices: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py bench_notices $(BENCH_ARGS)
+
+# The platform at national-programme scale (bench/): seeds PostgreSQL (once), serves it with
+# gunicorn and production settings, drives each main page with locust and prints the table
+# that README.md shows. DATABASE_URL and REDIS_URL default to the local codesign_bench database
+# and Redis database 3. BENCH_RUN_ARGS="--force-seed" seeds again; "--duration 10" is quicker.
+BENCH_RUN_ARGS ?=
+bench: install-dev
+	$(PY) -m bench.run $(BENCH_RUN_ARGS)
 
 vendor:
 	bash scripts/vendor.sh

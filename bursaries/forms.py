@@ -19,6 +19,7 @@ from bursaries.models import (
     Review,
 )
 from bursaries.services import MAX_RECEIPTS, RECEIPT_TYPES, SCHEME_FIELDS, CriterionLine
+from codesign.core.forms import limit_length
 from participants.models import Perspective
 from workshops.forms import LocalDateTimeField
 
@@ -123,6 +124,7 @@ class SchemeForm(forms.ModelForm):
         self.fields[
             "involvement_rate_unit"
         ].help_text = "For example “per hour”, “per half day” or “per workshop”."
+        limit_length(self, information=10_000)
 
     def validate_constraints(self) -> None:
         # The scheme's rules (dates in order, an award within the budget, the budget above what
@@ -186,8 +188,15 @@ class BaseCriterionFormSet(forms.BaseFormSet):
         return lines
 
 
+# absolute_max: a form sent with a made-up count of lines is refused, rather than Django
+# building a thousand.
 CriterionFormSet = forms.formset_factory(
-    CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True, max_num=12
+    CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=12,
+    absolute_max=12,
 )
 
 
@@ -229,15 +238,36 @@ def _cost_fields(form: forms.Form, cost_types: list[str], scheme: BursaryScheme)
     return names
 
 
+class WorkshopsField(forms.ModelMultipleChoiceField):
+    # Django looks all the ids up in one query; a number bigger than any id the database can
+    # hold would make that query fail, so it is refused first, as a choice not in the list.
+    def _check_values(self, value: Any) -> Any:
+        for pk in value or []:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue
+            if not 0 < number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+        return super()._check_values(value)
+
+
 class ApplicationForm(forms.Form):
     """The short form. Expenses come first; payment for time comes after a pointer to
     benefits advice and the choice to decline it."""
 
-    workshops = forms.ModelMultipleChoiceField(
+    workshops = WorkshopsField(
         label="Which workshops is it for?",
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose workshops from the list.",
+            "invalid_pk_value": "Choose workshops from the list.",
+            "invalid_list": "Choose workshops from the list.",
+        },
     )
     fee_waiver = forms.BooleanField(label="I need a free place (the fee waived)", required=False)
     wants_payment = forms.ChoiceField(

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from codesign.core.audit import TrackedHistory
 from programmes.models import Programme
 
 
@@ -187,6 +188,21 @@ class Application(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every change of status and decision, with its values: who decided what, and when.
+    history = TrackedHistory(
+        watch=["status", "outcome", "awarded", "decision_reason", "decided_by", "released_at"],
+        keep=[
+            "scheme",
+            "applicant",
+            "status",
+            "outcome",
+            "awarded",
+            "decision_reason",
+            "decided_by",
+            "decided_at",
+            "released_at",
+        ],
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]

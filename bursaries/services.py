@@ -754,6 +754,7 @@ def application_history(application: Application) -> list[AuditEntry]:
             Q(object_type="bursaries.application", object_id=str(application.pk))
             | Q(object_type="bursaries.claim", object_id__in=claim_ids)
         )
+        .exclude(action__startswith="viewed.")  # who looked is on the audit page, not here
         .order_by("-created_at", "-id")
     )
 

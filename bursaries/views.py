@@ -73,7 +73,7 @@ from bursaries.models import (
     cost_group,
 )
 from bursaries.people import applicant_label, cost_related_needs
-from codesign.core import permissions
+from codesign.core import audit, permissions
 from codesign.core.markdown import render_markdown
 from codesign.core.notices import display_name
 from codesign.core.refusals import refusal_text
@@ -539,6 +539,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404("No file here.")
         if settings.STAFF_MFA_REQUIRED and not is_mfa_enabled(user):
             return redirect("mfa_activate_totp")
+        audit.audit_access(request, audit.VIEWED_BURSARY_RECEIPT, target=found.claim)
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
         found.content_type, "bin"
     )
@@ -671,7 +672,9 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 # Reviewers: the queue
 
 
-def _queue_rows(programme: Programme, user: Any) -> QuerySet[Application]:
+def _queue_rows(scheme_ids: list[int], user: Any) -> QuerySet[Application]:
+    """The queue's rows, sortable in the database without joining applicants: a big programme
+    has thousands of applications, and only the page shown needs names (see `queue`)."""
     money = DecimalField(max_digits=12, decimal_places=2)
     amount = (
         ApplicationItem.objects.filter(application=OuterRef("pk"))
@@ -692,10 +695,9 @@ def _queue_rows(programme: Programme, user: Any) -> QuerySet[Application]:
         .values("n")
     )
     return (
-        Application.objects.filter(scheme__programme=programme)
+        Application.objects.filter(scheme_id__in=scheme_ids)
         .exclude(status=Application.Status.DRAFT)
         .exclude(Exists(Conflict.objects.filter(application=OuterRef("pk"), reviewer=user)))
-        .select_related("scheme", "applicant__profile")
         .annotate(
             amount=Coalesce(
                 Subquery(amount, output_field=money), Value(Decimal("0")), output_field=money
@@ -728,6 +730,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     with."""
     access = _programme_access(request, slug, need="review")
     programme = access.programme
+    audit.audit_access(request, audit.VIEWED_BURSARY_APPLICATIONS, target=programme)
     schemes = list(programme.bursary_schemes.all())
     form = QueueFilterForm(
         request.GET or None,
@@ -737,7 +740,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
         chosen = form.cleaned_data
-    rows = _queue_rows(programme, request.user)
+    rows = _queue_rows([s.pk for s in schemes], request.user)
     if chosen.get("status"):
         rows = rows.filter(status=chosen["status"])
     scheme = chosen.get("scheme")
@@ -750,7 +753,17 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     sort = chosen.get("sort") or "-submitted"
     rows = rows.order_by(*SORTS.get(sort, SORTS["-submitted"]))
     page = Paginator(rows, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
-    for application in page:
+    # Names for this page only: one query for its applicants and their profiles.
+    page.object_list = list(page.object_list)
+    applicants = (
+        get_user_model()
+        .objects.select_related("profile")
+        .in_bulk({a.applicant_id for a in page.object_list})
+    )
+    by_id = {s.pk: s for s in schemes}
+    for application in page.object_list:
+        application.scheme = by_id[application.scheme_id]
+        application.applicant = applicants[application.applicant_id]
         blind = access.blind(application.scheme)
         application.label = applicant_label(application, blind=blind)
     query = request.GET.copy()
@@ -919,6 +932,9 @@ def _application_page(
 @permissions.staff_page
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     found, access = _application_for_staff(request, pk)
+    audit.audit_access(
+        request, audit.VIEWED_BURSARY_APPLICATION, target=found, subject=found.applicant_id
+    )
     return _application_page(request, found, access)
 
 
@@ -1029,6 +1045,7 @@ def claims(request: HttpRequest, slug: str) -> HttpResponse:
     """Claims to check and pay, for the programme's reviewers, organisers and finance."""
     access = _programme_access(request, slug, need="claims")
     programme = access.programme
+    audit.audit_access(request, audit.VIEWED_BURSARY_CLAIMS, target=programme)
     status = request.GET.get("status", "")
     if status not in Claim.Status.values:
         status = ""

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "codesign.accounts",
     "codesign.core",
     "programmes",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "pairs",
     "bursaries",
     "feedback",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -69,11 +71,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets the change history of tracked records (codesign/core/audit.py) know who acted.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "codesign.accounts.middleware.StaffSessionMiddleware",
     "codesign.accounts.middleware.StaffMFAMiddleware",
+    "codesign.core.middleware.NullCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "codesign.urls"
@@ -180,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
     "queue-feedback-requests": {
         "task": "feedback.tasks.feedback_requests_queue_task",
         "schedule": 60 * 15,
+    },
+    "retention-sweep": {
+        "task": "privacy.tasks.retention_sweep_task",
+        "schedule": 60 * 60 * 24,
     },
 }
 
@@ -295,6 +305,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+# Staff sign-ins end sooner: after this many seconds without use (StaffSessionMiddleware).
+STAFF_SESSION_AGE = env_int("STAFF_SESSION_AGE", 60 * 60 * 8)
 # Behind a proxy that terminates TLS (see docker-compose.yml), trust its header.
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -305,6 +317,12 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# People who have not taken part for this many months after every programme they took part
+# in closed are erased by the daily retention sweep (privacy.tasks.retention_sweep_task).
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+if RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("RETENTION_MONTHS should be 1 or more: the months to keep data.")
 
 # Bump when the privacy notice changes; people are asked to read the new one.
 PRIVACY_NOTICE_VERSION = "2026-11"

@@ -18,4 +18,5 @@ urlpatterns = [
     path("pairs/", include("pairs.urls")),
     path("bursaries/", include("bursaries.urls")),
     path("feedback/", include("feedback.urls")),
+    path("data-rights/", include("privacy.urls")),
 ]

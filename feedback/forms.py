@@ -147,6 +147,8 @@ class QuestionForm(forms.Form):
     choices = forms.CharField(
         label="Answers to choose from",
         required=False,
+        max_length=3000,
+        error_messages={"max_length": "Please keep the answers to 3,000 characters or fewer."},
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Only for “choose one” and “choose any” questions. One answer a line.",
     )

@@ -13,17 +13,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.core import permissions
+from codesign.core.cache import FEEDBACK
+from codesign.core.cache import version as cache_version
 from codesign.core.refusals import refusal_text
 from feedback import reports, services
 from feedback.forms import ActionForm, FormSettingsForm, QuestionForm, ResponseForm, TrendForm
@@ -234,7 +238,9 @@ def give_thanks(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _own_registration(request: HttpRequest, pk: int) -> Registration:
-    registration = _registration(workshop_id=pk, user=request.user)
+    # A number past any id (from a typed address) would make the database refuse the query.
+    fits = pk < 2**63
+    registration = _registration(workshop_id=pk, user=request.user) if fits else None
     if registration is None:
         raise Http404("No feedback form here.")
     return registration
@@ -517,17 +523,76 @@ def workshop_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _csv_response(text, f"feedback-{slug}-{workshop.starts_at:%Y-%m-%d}")
 
 
+# A national programme's report sums hundreds of thousands of answers: seconds of database
+# time. It is kept in the cache until feedback, a registration or a workshop changes anywhere
+# (codesign/core/cache.py: feedback/apps.py lists what), and at most this long, for what
+# changes with time alone: workshops ending, forms closing.
+REPORT_CACHE_SECONDS = 5 * 60
+# Workshops a page in the report's two long tables (a national programme has hundreds).
+REPORT_WORKSHOPS_PER_PAGE = 20
+
+
+def _programme_report_key(programme: Programme, trend_key: str, trend_who: str) -> str:
+    return f"{programme.pk}:{cache_version(FEEDBACK)}:{trend_key}:{trend_who}"
+
+
+def _cached_programme_report(
+    key: str, programme: Programme, trend_key: str, trend_who: str
+) -> reports.ProgrammeReport:
+    return cache.get_or_set(
+        f"feedback:programme-report:{key}",
+        lambda: reports.programme_report(
+            programme=programme, trend_key=trend_key, trend_who=trend_who
+        ),
+        REPORT_CACHE_SECONDS,
+    )
+
+
+def _workshops_page(request: HttpRequest, count: int, param: str) -> tuple[Page, str, str]:
+    """A page of the report's workshops, counted back from the latest (page 1 has the latest
+    20), the slice of the report's lists (oldest first) it shows, and the address's other
+    parameters to keep."""
+    page = Paginator(range(count - 1, -1, -1), REPORT_WORKSHOPS_PER_PAGE).get_page(
+        request.GET.get(param)
+    )
+    shown = list(page.object_list)
+    others = request.GET.copy()
+    others.pop(param, None)
+    return page, f"{min(shown, default=0)}:{max(shown, default=-1) + 1}", others.urlencode()
+
+
 @require_GET
 @permissions.staff_page
 def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.get_programme_for_organiser(request, slug)
     trend_form = TrendForm(request.GET or None, programme=programme)
     trend_key, trend_who = trend_form.chosen()
-    report = reports.programme_report(programme=programme, trend_key=trend_key, trend_who=trend_who)
+    key = _programme_report_key(programme, trend_key, trend_who)
+    # Made only if the page's cached fragment (the report, rendered) has gone.
+    report = SimpleLazyObject(
+        lambda: _cached_programme_report(key, programme, trend_key, trend_who)
+    )
+    count = reports.reported_workshops(programme).count()
+    rates_page, rates_slice, rates_query = _workshops_page(request, count, "page")
+    trend_page, trend_slice, trend_query = _workshops_page(request, count, "trend_page")
     return render(
         request,
         "feedback/programme_report.html",
-        {"programme": programme, "report": report, "trend_form": trend_form},
+        {
+            "programme": programme,
+            "report": report,
+            "trend_form": trend_form,
+            "report_key": (
+                f"{key}:{bool(trend_form.errors)}:{count}:{rates_page.number}:{trend_page.number}"
+            ),
+            "report_cache_seconds": REPORT_CACHE_SECONDS,
+            "rates_page": rates_page,
+            "rates_slice": rates_slice,
+            "rates_query": rates_query,
+            "trend_page": trend_page,
+            "trend_slice": trend_slice,
+            "trend_query": trend_query,
+        },
         status=400 if trend_form.errors else 200,
     )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from codesign.core.forms import limit_length, too_long
 from pairs.models import LogEntry, Pair
 from programmes.models import Cohort, Programme
 from programmes.terms import terms_for
@@ -89,6 +90,7 @@ class PairStartForm(forms.ModelForm):
         ].help_text = "We email them a link to read your application, join it and add their part."
         for name in ("task", "organisation", "organisation_support", "how_we_work"):
             self.fields[name].required = True
+        limit_length(self, task=4000, organisation_support=4000, how_we_work=4000)
 
 
 class PartnerPartForm(forms.ModelForm):
@@ -113,6 +115,7 @@ class PartnerPartForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner_statement"].required = True
+        limit_length(self, partner_statement=4000, partner_support_needs=2000)
 
 
 class PartnerDeclineForm(forms.Form):
@@ -144,8 +147,10 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Both partners see this. You must give one to decline.",
+        error_messages={"max_length": too_long(2000)},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -196,6 +201,7 @@ class LogEntryForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("entry_date", timezone.localdate())
         self.fields["sharing"].choices = LogEntry.Sharing.choices
+        limit_length(self, tried=4000, learned=4000, next_steps=4000)
         self.fields["sharing"].help_text = (
             "Entries are private to your pair unless you share them. The programme team can "
             "read entries shared with them or with your cohort; other accepted pairs in your "

@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.accounts.links import sign_up_or_in_for_link
-from codesign.core import permissions
+from codesign.core import audit, permissions
 from codesign.core.refusals import refusal_text
 from pairs import services
 from pairs.forms import (
@@ -572,6 +572,9 @@ def _pair_for_organiser(request: HttpRequest, slug: str, pk: int) -> Pair:
 @permissions.staff_page
 def review_pair(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pair = _pair_for_organiser(request, slug, pk)
+    audit.audit_access(
+        request, audit.VIEWED_SUPPORT_NEEDS, target=pair, page="pair", subject=pair.partner_id
+    )
     return _review_page(request, pair, DecisionForm())
 
 

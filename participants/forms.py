@@ -102,7 +102,7 @@ class DateOfBirthField(forms.MultiValueField):
             )
         try:
             born = dt.date(int(year), int(month), int(day))
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise ValidationError(
                 f"This date does not exist. Check the day and month. {self.example}"
             ) from error

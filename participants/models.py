@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from codesign.core.audit import TrackedHistory
+
 
 class Perspective(models.TextChoices):
     """The experience someone brings. People can hold more than one."""
@@ -98,6 +100,11 @@ class Profile(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed someone's support needs, and when; the needs themselves are not copied.
+    history = TrackedHistory(
+        watch=["support_needs", "support_other", "dietary_needs", "large_print", "easy_read"],
+        keep=["user"],
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.user.email
@@ -196,6 +203,12 @@ class EqualityMonitoring(models.Model):
         blank=True,
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed or deleted answers, and when: never the answers, which only ever reach
+    # anyone as totals of 5 or more.
+    history = TrackedHistory(
+        watch=["age_band", "ethnicity", "disability", "sex", "gender_same_as_sex_at_birth"],
+        keep=["user"],
+    )
 
     def __str__(self) -> str:
         return "Equality monitoring answers"

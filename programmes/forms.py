@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, validate_slug
 
 from codesign.accounts.models import User
+from codesign.core.forms import limit_length
 from participants.models import Perspective
 from programmes.models import Cohort, InvitationBatch, Membership, Programme, Stage, TeamRole
 from programmes.services import (
@@ -69,6 +70,7 @@ class ProgrammeForm(forms.ModelForm):
                 r"^[-a-zA-Z0-9_]+\Z", "Use only letters, numbers and hyphens, with no spaces."
             )
         )
+        limit_length(self, description=10_000)
 
     def clean_slug(self) -> str:
         slug = (self.cleaned_data.get("slug") or "").strip().lower()
@@ -141,7 +143,11 @@ class StageForm(forms.ModelForm):
         return name
 
 
-ROLE_WITH_ARTICLE = {TeamRole.ORGANISER: "an organiser", TeamRole.REVIEWER: "a bursary reviewer"}
+ROLE_WITH_ARTICLE = {
+    TeamRole.ORGANISER: "an organiser",
+    TeamRole.REVIEWER: "a bursary reviewer",
+    TeamRole.FINANCE: "a finance officer",
+}
 
 
 class TeamAddForm(forms.Form):

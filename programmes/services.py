@@ -441,7 +441,9 @@ EMAIL_COLUMNS = ("email", "email address", "e-mail", "e-mail address", "emailadd
 NAME_COLUMNS = ("name", "full name", "fullname", "display name")
 FIRST_NAME_COLUMNS = ("first name", "firstname", "given name")
 LAST_NAME_COLUMNS = ("last name", "lastname", "surname", "family name")
-NAMED_ADDRESS = re.compile(r"^(?P<name>.*?)\s*<(?P<email>[^<>]*)>\s*$")
+# "Sam Jones <sam@example.org>". The name is greedy on purpose: only the last "<" can start
+# the address, and a lazy name followed by \s* takes quadratic time on a long run of spaces.
+NAMED_ADDRESS = re.compile(r"^(?P<name>.*)<(?P<email>[^<>]*)>\s*$")
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,9 @@ def _workshop_rows(workshops: QuerySet[Workshop], user: Any) -> list[WorkshopRow
     return rows
 
 
+DASHBOARD_PER_PAGE = 20
+
+
 def _can_create_programmes(user: Any) -> bool:
     return permissions.is_site_admin(user) or permissions.is_organiser_anywhere(user)
 
@@ -159,15 +162,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     for programme in programmes:
         programme.can_organise = permissions.can_organise(request.user, programme)
-    workshops = Workshop.objects.filter(
-        programme__in=permissions.programmes_for_team_member(request.user)
-    ).upcoming()
+    coming = (
+        Workshop.objects.filter(programme__in=permissions.programmes_for_team_member(request.user))
+        .upcoming()
+        .order_by("starts_at", "id")
+    )
+    # A national programme has hundreds of coming workshops: one page at a time, with the
+    # places counted only for the page shown.
+    page = Paginator(coming.values_list("pk", flat=True), DASHBOARD_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    workshops = Workshop.objects.filter(pk__in=list(page.object_list)).order_by("starts_at", "id")
     return render(
         request,
         "programmes/dashboard.html",
         {
             "programmes": programmes,
             "rows": _workshop_rows(workshops, request.user),
+            "page": page,
             "can_create": _can_create_programmes(request.user),
         },
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
+from codesign.core.forms import limit_length, too_long
 from codesign.core.honeypot import HoneypotFormMixin
 from participants.models import Perspective
 from programmes.models import Programme
@@ -177,6 +178,7 @@ class WorkshopForm(forms.ModelForm):
             "young people from being crowded out."
         )
         self.fields["waitlist_mode"].choices = WaitlistMode.choices
+        limit_length(self, description=10_000)
         if times_locked:
             for name in ("starts_at", "ends_at"):
                 self.fields[name].disabled = True
@@ -348,7 +350,8 @@ class AgendaFormSet(_LinesFormSet):
         return lines
 
 
-# Two empty lines each, so a second line can be added without JavaScript.
+# Two empty lines each, so a second line can be added without JavaScript. absolute_max: a form
+# sent with a made-up count of lines is refused, rather than Django building a thousand.
 ReservationFormSetFactory = inlineformset_factory(
     Workshop,
     PlaceReservation,
@@ -357,6 +360,7 @@ ReservationFormSetFactory = inlineformset_factory(
     extra=2,
     can_delete=True,
     max_num=20,
+    absolute_max=20,
 )
 AgendaFormSetFactory = inlineformset_factory(
     Workshop,
@@ -366,6 +370,7 @@ AgendaFormSetFactory = inlineformset_factory(
     extra=2,
     can_delete=True,
     max_num=40,
+    absolute_max=40,
 )
 
 
@@ -378,19 +383,25 @@ class RescheduleForm(forms.Form):
     )
     reason = forms.CharField(
         label="Why is it moving?",
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="People who are coming will see this.",
-        error_messages={"required": "Say why it is moving. People who are coming will see this."},
+        error_messages={
+            "required": "Say why it is moving. People who are coming will see this.",
+            "max_length": too_long(2000),
+        },
     )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Why is it cancelled?",
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="People who are coming will see this.",
         error_messages={
-            "required": "Say why it is cancelled. People who are coming will see this."
+            "required": "Say why it is cancelled. People who are coming will see this.",
+            "max_length": too_long(2000),
         },
     )
 
@@ -429,6 +440,10 @@ class VenueForm(forms.ModelForm):
             "name": {"required": "Give the venue a name."},
             "address": {"required": "Enter the venue's address."},
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_length(self, address=500, access_notes=2000)
 
 
 class RegisterForm(HoneypotFormMixin, forms.Form):

@@ -302,7 +302,8 @@ class PlaceReservation(models.Model):
         unknown = set(self.perspectives) - set(Perspective.values)
         if not self.perspectives or unknown:
             raise ValidationError({"perspectives": "Choose at least one perspective."})
-        if self.places < 1:
+        # None when the number was missing or not a number: the form says so already.
+        if self.places is not None and self.places < 1:
             raise ValidationError({"places": "Keep at least 1 place, or remove this line."})
 
 

@@ -300,31 +300,56 @@ def registrants_for(
         if people:
             groups.append(StatusGroup(status=status, heading=GROUP_HEADINGS[status], people=people))
 
-    coming = [
-        person
-        for group in groups
-        if group.status in Registration.HOLDING
-        for person in group.people
-    ]
+    mix = mix_of(
+        workshop,
+        [
+            person.registration
+            for group in groups
+            if group.status in Registration.HOLDING
+            for person in group.people
+        ],
+    )
+    return Registrants(
+        groups=groups,
+        cancelled=cancelled,
+        perspectives=mix.perspectives,
+        lived_experience=mix.lived_experience,
+        professionals=mix.professionals,
+        companions=mix.companions,
+        support=mix.support,
+    )
+
+
+@dataclass(frozen=True)
+class Mix:
+    perspectives: list[PerspectiveCount]
+    lived_experience: PerspectiveCount
+    professionals: PerspectiveCount
+    companions: int
+    support: "SupportSummary"
+
+
+def mix_of(workshop: Workshop, coming: Sequence[Registration]) -> Mix:
+    """Who is coming by what they bring, and what to arrange for them. Reads only each
+    registration's perspectives and companion and its person's profile, so the registrants
+    page can pass light rows for everyone while it shows a page of them."""
     counts: Counter[str] = Counter()
     lived = professionals = 0
-    for person in coming:
-        values = set(person.perspective_values)
+    for registration in coming:
+        values = set(_perspective_values(registration))
         counts.update(values)
         lived += bool(values & LIVED_EXPERIENCE_PERSPECTIVES)
         professionals += bool(values & PROFESSIONAL_PERSPECTIVES)
     terms = terms_for(workshop.programme)
-    return Registrants(
-        groups=groups,
-        cancelled=cancelled,
+    return Mix(
         perspectives=[
             PerspectiveCount(label=PERSPECTIVE_LABELS.get(value, value), count=counts[value])
             for value in sorted(counts, key=lambda v: PERSPECTIVE_ORDER.get(v, 99))
         ],
         lived_experience=PerspectiveCount(label=terms.lived_experience_plural, count=lived),
         professionals=PerspectiveCount(label=terms.professional_plural, count=professionals),
-        companions=sum(1 for person in coming if person.registration.companion_name),
-        support=support_summary(person.registration for person in coming),
+        companions=sum(1 for registration in coming if registration.companion_name),
+        support=support_summary(coming),
     )
 
 

@@ -11,6 +11,13 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
+    # Read-only, and for site admins alone: it names who saw whose details.
+    def has_module_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return request.user.is_active and request.user.is_superuser
+
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
 

@@ -62,6 +62,9 @@ FLUSH_REQUEUE = datetime.timedelta(minutes=10)
 # Rows handled per sweep; the next sweep takes the rest.
 FLUSH_LIMIT = 5000
 UNSUBSCRIBE_SALT = "codesign.reminders.unsubscribe"
+# Erased addresses (privacy.services) end with this: a bare reserved domain (RFC 2606)
+# nothing can reach, so nothing is queued for it.
+UNREACHABLE = "@invalid"
 
 
 @dataclass
@@ -182,6 +185,8 @@ def notice_queue_many(notices: Iterable[Notice]) -> list[OutboxMessage]:
         if notice.kind not in KINDS:
             raise ValueError(f"No notice kind called {notice.kind!r}.")
         if not KINDS[notice.kind].essential and not _wants_reminders(notice.user):
+            continue
+        if notice.to.lower().endswith(UNREACHABLE):
             continue
         common = {
             "kind": notice.kind,

@@ -32,6 +32,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and uptime checks: the web process answers. It touches neither the
+    database nor the cache, so it is also the benchmark's ceiling for a Django page."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 

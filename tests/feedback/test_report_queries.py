@@ -19,9 +19,10 @@ P, C, Y, HP = (
     Perspective.YOUNG_PERSON,
     Perspective.HEALTH_PROFESSIONAL,
 )
-# The session, the user, their roles and their authenticator app; then the page's own.
+# The session, the user, their roles and their authenticator app; then the page's own. The
+# programme report adds one for its cache key (the latest answer) when it is not cached yet.
 WORKSHOP_REPORT = 12
-PROGRAMME_REPORT = 11
+PROGRAMME_REPORT = 12
 
 
 def _questions(workshop, count):
@@ -92,8 +93,9 @@ def test_the_exports_run_the_same_queries_whatever_the_size(
         programme = feedback_seed(responses=responses, workshops=workshops)
         client.force_login(with_mfa(bench_organiser(programme)))
         workshop = programme.workshops.order_by("pk").first()
-        # The report's queries, one more for the workshops' answers, and the audit entry.
-        with django_assert_num_queries(PROGRAMME_REPORT + 2):
+        # The report's queries (never cached, so without the cache key's), one more for the
+        # workshops' answers, and the audit entry.
+        with django_assert_num_queries(PROGRAMME_REPORT - 1 + 2):
             response = client.get(reverse("feedback:programme_report_csv", args=[programme.slug]))
         assert response.status_code == 200
         with django_assert_num_queries(WORKSHOP_REPORT + 1):

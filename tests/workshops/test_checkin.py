@@ -300,8 +300,8 @@ def test_check_in_page_runs_the_same_number_of_queries_however_many_people(
     for i in range(count):
         registered(workshop, f"Person {i}", status=[Status.CONFIRMED, Status.ATTENDED][i % 2])
 
-    # session, user, roles, MFA, workshop, counts, people
-    with django_assert_num_queries(7):
+    # session, user, roles, MFA, workshop, access record, counts, people
+    with django_assert_num_queries(8):
         response = signed_in.get(page_url(workshop))
 
     assert response.content.decode().count('class="checkin-row') == count

@@ -9,8 +9,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.lookups import Exact
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from codesign.core import permissions
+from codesign.core.cache import PUBLIC_WORKSHOPS, anonymous_page
 from programmes.models import Programme, TeamRole
 from workshops import ical
 from workshops.forms import RegisterForm
@@ -30,6 +32,10 @@ from workshops.templatetags.workshop_words import UK_TIME
 PER_PAGE = 20
 MONTHS_AHEAD = 12
 FEED_KEEPS_PAST_DAYS = 90
+FEED_CACHE_SECONDS = 10 * 60
+# Signed-out visitors' pages are kept until a workshop, its programme or its registrations
+# change (codesign/core/cache.py), and at most this long, for what changes with time alone.
+PAGE_CACHE_SECONDS = 60
 
 
 class WorkshopFilterForm(forms.Form):
@@ -104,6 +110,7 @@ def _filter(workshops: WorkshopQuerySet, data: dict[str, Any]) -> WorkshopQueryS
 
 
 @require_GET
+@anonymous_page(PUBLIC_WORKSHOPS, PAGE_CACHE_SECONDS)
 def workshop_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     programmes = list(Programme.objects.public().only("slug", "title").order_by("title"))
@@ -114,14 +121,20 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         filters = form.cleaned_data
     workshops = _filter(
-        Workshop.objects.published()
-        .upcoming()
+        Workshop.objects.published().upcoming().order_by("starts_at", "id"), filters
+    )
+    # Count places only for the page shown: summed over every upcoming workshop, the counts
+    # cost more than the rest of the page together.
+    page = Paginator(workshops.values_list("pk", flat=True), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = (
+        Workshop.objects.filter(pk__in=list(page.object_list))
         .select_related("programme", "venue")
         .with_counts()
-        .order_by("starts_at", "id"),
-        filters,
+        .in_bulk()
     )
-    page = Paginator(workshops, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
     return render(
         request,
         "workshops/public/list.html",
@@ -190,6 +203,7 @@ def _registration_state(workshop: Workshop) -> str:
 
 
 @require_GET
+@anonymous_page(PUBLIC_WORKSHOPS, PAGE_CACHE_SECONDS)
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     workshop, team_only = _get_workshop_for_visitor(
         request,
@@ -199,7 +213,9 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agenda = list(workshop.agenda.all())
     user = request.user
     my_registration = (
-        Registration.objects.filter(workshop=workshop, user=user)
+        # Through the workshop's manager, so the registration knows its workshop (the queue
+        # position reads it) without loading it again.
+        workshop.registrations.filter(user=user)
         .exclude(status=Registration.Status.CANCELLED)
         .first()
         if user.is_authenticated
@@ -247,13 +263,22 @@ def programme_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """A feed people subscribe to in their calendar app: the programme's workshops from the
     last 90 days on. Drafts stay out even for the team: calendar apps don't sign in."""
     programme = get_object_or_404(Programme.objects.public(), slug=slug)
-    since = timezone.now() - dt.timedelta(days=FEED_KEEPS_PAST_DAYS)
-    workshops = ical.for_calendar(
-        programme.workshops.filter(_publicly_visible(), ends_at__gte=since).order_by(
-            "starts_at", "id"
+    # Calendar apps fetch feeds often and a national programme's feed has hundreds of events:
+    # the file is kept until a workshop of the programme or the programme itself changes
+    # (their times of change are in the key), and at most FEED_CACHE_SECONDS.
+    latest = programme.workshops.aggregate(n=Count("pk"), last=Max("updated_at"))
+    stamp = latest["last"].timestamp() if latest["last"] else 0
+    key = f"workshops:feed:{programme.pk}:{programme.updated_at.timestamp()}:{latest['n']}:{stamp}"
+    content = cache.get(key)
+    if content is None:
+        since = timezone.now() - dt.timedelta(days=FEED_KEEPS_PAST_DAYS)
+        workshops = ical.for_calendar(
+            programme.workshops.filter(_publicly_visible(), ends_at__gte=since).order_by(
+                "starts_at", "id"
+            )
         )
-    )
-    content = ical.workshops_calendar(workshops, name=f"{programme.title} workshops")
+        content = ical.workshops_calendar(workshops, name=f"{programme.title} workshops")
+        cache.set(key, content, FEED_CACHE_SECONDS)
     return ical.calendar_response(content, f"{programme.slug}.ics")
 
 

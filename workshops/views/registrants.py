@@ -7,13 +7,17 @@ may read the registrants list, without ages and without young people's details; 
 page here is the organisers' alone (404 for anyone else on the team).
 """
 
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -22,7 +26,7 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from codesign.core import permissions
+from codesign.core import audit, permissions
 from codesign.core.refusals import refusal_text
 from programmes.models import Cohort, Programme, TeamRole
 from workshops import registrants as people
@@ -82,12 +86,142 @@ def _registrants(workshop_pk: int, request: HttpRequest) -> tuple[Workshop, bool
 
 
 HISTORY_LENGTH = 50
+REGISTRANTS_PER_PAGE = 25
+Status = Registration.Status
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    """One status group as far as it is on this page; `total` counts the whole group."""
+
+    status: str
+    heading: str
+    total: int
+    people: list[people.Registrant]
+
+
+def _mix_rows(workshop: Workshop) -> list[Any]:
+    """Everyone holding a place, with only what the mix and the support summary read: light
+    rows rather than models, as a big workshop has hundreds (people.mix_of)."""
+    fields = (
+        "perspectives",
+        "companion_name",
+        "user__profile__id",
+        "user__profile__perspectives",
+        "user__profile__support_needs",
+        "user__profile__large_print",
+        "user__profile__easy_read",
+        "user__profile__support_other",
+        "user__profile__dietary_needs",
+    )
+    rows = []
+    for values in Registration.objects.filter(
+        workshop=workshop, status__in=Registration.HOLDING
+    ).values_list(*fields):
+        (perspectives, companion, profile_id, *profile) = values
+        profile_row = (
+            SimpleNamespace(
+                perspectives=profile[0] or [],
+                support_needs=profile[1] or [],
+                large_print=profile[2],
+                easy_read=profile[3],
+                support_other=profile[4] or "",
+                dietary_needs=profile[5] or "",
+            )
+            if profile_id is not None
+            else None
+        )
+        rows.append(
+            SimpleNamespace(
+                perspectives=perspectives or [],
+                companion_name=companion or "",
+                user=SimpleNamespace(profile=profile_row),
+            )
+        )
+    return rows
+
+
+def _listed(workshop: Workshop, *, full: bool, statuses: list[str]) -> QuerySet[Registration]:
+    """The people in `statuses`, in the page's order: status groups in order; each group by
+    name, the waiting list in queue order. Reviewers see each group in the order people
+    registered instead, so where a hidden young person stands says nothing about their name."""
+    group = Case(
+        *[When(status=status, then=Value(n)) for n, status in enumerate(people.GROUPS)],
+        output_field=IntegerField(),
+    )
+    name = (
+        Lower(
+            Coalesce(
+                NullIf("user__profile__display_name", Value("")),
+                "user__email",
+                output_field=CharField(),
+            )
+        )
+        if full
+        else Value("")
+    )
+    return (
+        people.registrations_for_list(workshop)
+        .filter(status__in=statuses)
+        .annotate(
+            list_group=group,
+            list_name=Case(
+                When(status=Status.WAITLISTED, then=Value("")),
+                default=name,
+                output_field=CharField(),
+            ),
+        )
+        .order_by("list_group", "list_name", "queue_priority", "queue_time", "id")
+    )
+
+
+def _shown_groups(
+    page: Page, *, full: bool, counts: dict[str, int], statuses: list[str]
+) -> list[ShownGroup]:
+    # A waiting person's place in the queue follows from how many are listed before the queue.
+    waiting_group = people.GROUPS.index(Status.WAITLISTED)
+    before_waiting = sum(
+        counts.get(s, 0) for s in statuses if people.GROUPS.index(s) < waiting_group
+    )
+    groups: list[ShownGroup] = []
+    for index, registration in enumerate(page.object_list, start=page.start_index()):
+        position = index - before_waiting if registration.status == Status.WAITLISTED else None
+        person = people.registrant(registration, full=full, position=position)
+        if not groups or groups[-1].status != registration.status:
+            groups.append(
+                ShownGroup(
+                    status=registration.status,
+                    heading=people.GROUP_HEADINGS[registration.status],
+                    total=counts.get(registration.status, 0),
+                    people=[],
+                )
+            )
+        groups[-1].people.append(person)
+    return groups
 
 
 @require_GET
 @permissions.staff_page
 def registrants(request: HttpRequest, pk: int) -> HttpResponse:
-    workshop, full, listed = _registrants(pk, request)
+    """Who is coming: the mix and what to arrange for everyone with a place, then the people
+    themselves a page at a time, all of them or one status group (?status=)."""
+    workshop, full = _get_workshop_for_team(request, pk, workshops_with_fill(Workshop.objects))
+    audit.audit_access(request, audit.VIEWED_SUPPORT_NEEDS, target=workshop, page="registrants")
+    counts = dict(
+        Registration.objects.filter(workshop=workshop)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    chosen = request.GET.get("status", "")
+    if chosen not in people.GROUPS:
+        chosen = ""
+    statuses = [chosen] if chosen else list(people.GROUPS)
+    paginator = Paginator(_listed(workshop, full=full, statuses=statuses), REGISTRANTS_PER_PAGE)
+    # Known already: saves counting the rows again.
+    paginator.count = sum(counts.get(s, 0) for s in statuses)
+    page = paginator.get_page(request.GET.get("page"))
+    groups = _shown_groups(page, full=full, counts=counts, statuses=statuses)
     history = (
         RegistrationEvent.objects.filter(registration__workshop=workshop)
         .select_related("registration__user__profile", "by")
@@ -102,7 +236,19 @@ def registrants(request: HttpRequest, pk: int) -> HttpResponse:
             "workshop": workshop,
             "programme": workshop.programme,
             "full": full,
-            "registrants": listed,
+            "mix": people.mix_of(workshop, _mix_rows(workshop)),
+            "groups": groups,
+            "page": page,
+            "status": chosen,
+            "query": urlencode({"status": chosen}) if chosen else "",
+            "filters": [
+                (status, people.GROUP_HEADINGS[status], counts[status])
+                for status in people.GROUPS
+                if counts.get(status)
+            ],
+            "listed": sum(counts.get(s, 0) for s in people.GROUPS),
+            "waiting": [p for g in groups if g.status == Status.WAITLISTED for p in g.people],
+            "cancelled": counts.get(Status.CANCELLED, 0),
             "fill": workshop_fill(workshop),
             "history": history,
             "move_form": MoveForm(),
@@ -150,7 +296,9 @@ def waitlist_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, "Moved to the front of the waiting list. The reason is kept below."
         )
-    return redirect("workshops:registrants", pk=workshop.pk)
+    return redirect(
+        reverse("workshops:registrants", args=[workshop.pk]) + f"?status={Status.WAITLISTED}"
+    )
 
 
 @require_GET
@@ -186,6 +334,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @permissions.staff_page
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = _get_workshop_for_organiser(request, pk)
+    audit.audit_access(request, audit.VIEWED_SUPPORT_NEEDS, target=workshop, page="check-in")
     query = request.GET.get("q", "").strip()[:100]
     counts = people.check_in_counts(workshop)
     return render(
