@@ -193,9 +193,14 @@ PRODUCTION = {
 _PROBE = """
 import json
 from django.conf import settings
-from django.test import Client
-response = Client(HTTP_HOST="codesign.example.org").get("/accessibility/", secure=True)
-plain = Client(HTTP_HOST="codesign.example.org").get("/accessibility/")
+from django.test import Client, override_settings
+# Production serves static files from collectstatic's manifest, which a fresh checkout has not
+# built; the plain storage gives the same page and headers without it.
+plain_static = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(STORAGES=plain_static):
+    response = Client(HTTP_HOST="codesign.example.org").get("/accessibility/", secure=True)
+    plain = Client(HTTP_HOST="codesign.example.org").get("/accessibility/")
 names = ["DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
          "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_SSL_REDIRECT",
          "X_FRAME_OPTIONS", "SECURE_CONTENT_TYPE_NOSNIFF", "STAFF_SESSION_AGE",
