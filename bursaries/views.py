@@ -74,6 +74,7 @@ from bursaries.models import (
 )
 from bursaries.people import applicant_label, cost_related_needs
 from codesign.core import audit, permissions
+from codesign.core.cache import personal_page
 from codesign.core.markdown import render_markdown
 from codesign.core.notices import display_name
 from codesign.core.refusals import refusal_text
@@ -724,6 +725,7 @@ SORTS = {
 
 @require_GET
 @permissions.staff_page
+@personal_page()
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's applications for its reviewers, with filters and sorting; the same
     number of queries however many there are. A reviewer never sees one they are conflicted

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "codesign.accounts.middleware.StaffSessionMiddleware",
     "codesign.accounts.middleware.StaffMFAMiddleware",
     "codesign.core.middleware.NullCharacterMiddleware",
+    "codesign.core.middleware.ChangeMiddleware",
 ]
 
 ROOT_URLCONF = "codesign.urls"
@@ -126,7 +127,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping one Redis client per connection (codesign/core/redis_cache.py).
+            "BACKEND": "codesign.core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "codesign",
         }
@@ -304,6 +306,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions live in the database; with Redis they are read from the cache too, which saves a
+# query on every signed-in page. Not with the per-process cache used without Redis: a sign-out
+# in one process would not reach another's copy.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
 # Staff sign-ins end sooner: after this many seconds without use (StaffSessionMiddleware).
 STAFF_SESSION_AGE = env_int("STAFF_SESSION_AGE", 60 * 60 * 8)

@@ -20,3 +20,6 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("data-rights/", include("privacy.urls")),
 ]
+
+# Django's 400 page has no request context; ours brings the site's name and menu.
+handler400 = "codesign.core.views.bad_request"

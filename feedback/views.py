@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.core import permissions
-from codesign.core.cache import FEEDBACK
+from codesign.core.cache import FEEDBACK, personal_page
 from codesign.core.cache import version as cache_version
 from codesign.core.refusals import refusal_text
 from feedback import reports, services
@@ -563,6 +563,7 @@ def _workshops_page(request: HttpRequest, count: int, param: str) -> tuple[Page,
 
 @require_GET
 @permissions.staff_page
+@personal_page()
 def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
     programme = permissions.get_programme_for_organiser(request, slug)
     trend_form = TrendForm(request.GET or None, programme=programme)

@@ -86,6 +86,7 @@ from django.utils import timezone
 from bursaries.models import Application, ApplicationItem, Claim, Conflict, Receipt, Review
 from bursaries.services import BursaryRefused, application_withdraw
 from codesign.core.audit import audit_log
+from codesign.core.cache import SIGNED_IN_PAGES, bump
 from codesign.core.models import AuditEntry, OutboxMessage
 from codesign.core.notices import notice_queue
 from codesign.core.permissions import has_staff_role, is_site_admin, team_roles
@@ -956,4 +957,7 @@ def retention_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
         except Exception:
             logger.exception("Retention: could not erase account %s; next run tries again.", pk)
     counts.update(_retention_records(now=now, months=months))
+    # Some of the above are queryset updates, which send no signal: no kept page may show
+    # what was just cleared (codesign/core/cache.py).
+    bump(SIGNED_IN_PAGES)
     return {key: value for key, value in sorted(counts.items()) if value}

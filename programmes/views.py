@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from codesign.accounts.links import sign_up_or_in_for_link
 from codesign.core import permissions
+from codesign.core.cache import personal_page
 from codesign.core.refusals import refusal_text
 from programmes import services
 from programmes.forms import (
@@ -149,6 +150,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @permissions.staff_page
+@personal_page()
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The programmes this person helps run, and how full their coming workshops are."""
     programmes = list(

@@ -27,6 +27,9 @@ def _plain_settings(settings):
     if caches["default"]["BACKEND"].endswith("LocMemCache"):
         caches["default"]["LOCATION"] = fresh
     settings.CACHES = caches
+    # Sessions in the database only, as without Redis, so a page's query count is the same
+    # with Redis (CI) or without (cached_db saves the session's query: tests/core/test_settings.py).
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 @pytest.fixture

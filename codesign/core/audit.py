@@ -16,6 +16,7 @@ Three kinds of record, all shown to site admins on one page (core:audit):
 import copy
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,14 +36,38 @@ def audit_log(
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record a sensitive change. `action` is a dotted code such as `programmes.team.added`."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:200] if target is not None else "",
-        data=data or {},
-    )
+    record = {
+        "action": action,
+        "object_type": target._meta.label_lower if target is not None else "",
+        "object_id": str(target.pk) if target is not None else "",
+        "object_repr": str(target)[:200] if target is not None else "",
+        "data": data or {},
+    }
+    captured = _captured.get()
+    if captured is not None:
+        captured.append(copy.deepcopy(record))
+    return AuditEntry.objects.create(actor=actor if getattr(actor, "pk", None) else None, **record)
+
+
+# What a page wrote to the trail while it was made, so that serving the same page again from
+# the cache (codesign/core/cache.py, `personal_page`) records the same again.
+_captured: ContextVar[list[dict[str, Any]] | None] = ContextVar("audit_captured", default=None)
+
+
+@contextmanager
+def capture() -> Iterator[list[dict[str, Any]]]:
+    records: list[dict[str, Any]] = []
+    token = _captured.set(records)
+    try:
+        yield records
+    finally:
+        _captured.reset(token)
+
+
+def replay(actor: Any, records: Sequence[dict[str, Any]]) -> None:
+    """Record again, as made now by `actor`, what `capture` kept."""
+    for record in records:
+        AuditEntry.objects.create(actor=actor, **copy.deepcopy(record))
 
 
 # Access records. The action says what kind of data was seen; `data["page"]` says where.

@@ -13,20 +13,25 @@ limit. A version starts from the clock rather than from 1, so a version lost fro
 """
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 
 PUBLIC_WORKSHOPS = "public-workshops"
 FEEDBACK = "feedback"
+# Every page kept for one signed-in person (`personal_page`): any change anywhere bumps it.
+SIGNED_IN_PAGES = "signed-in-pages"
 
 
 def _version_key(scope: str) -> str:
@@ -121,6 +126,104 @@ def anonymous_page(scope: str, timeout: int) -> Callable[..., Any]:
             response = view(request, *args, **kwargs)
             if _shareable(request, response):
                 cache.set(key, (response.content, response["Content-Type"]), timeout)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+# Pages kept for one signed-in person
+
+
+# Our apps, whose every saved or deleted row may show on a kept page.
+WATCHED_APPS = (
+    "accounts",
+    "core",
+    "programmes",
+    "workshops",
+    "participants",
+    "pairs",
+    "bursaries",
+    "feedback",
+    "privacy",
+)
+# Rows no kept page shows, written all the time: watching them would empty the cache for
+# nothing (an access record is written by every view of the registrants list).
+UNWATCHED = ("core.AuditEntry", "core.OutboxMessage")
+
+
+def watch_everything(scope: str) -> None:
+    """Bump `scope` whenever any row of our apps is saved or deleted (CoreConfig.ready)."""
+    watch(
+        scope,
+        *(
+            model
+            for model in apps.get_models()
+            if model._meta.app_label in WATCHED_APPS and model._meta.label not in UNWATCHED
+        ),
+    )
+
+
+def bump_after_change(request: HttpRequest) -> None:
+    """After any request that may change something (not GET, HEAD or OPTIONS): covers the
+    writes that bypass signals (a queryset's update(), bulk_create)."""
+    if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        _bump_now(SIGNED_IN_PAGES)
+
+
+# A form's CSRF token is the visitor's own (masked anew for every page): kept pages hold this
+# instead, and each visitor gets theirs put back.
+_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_KEPT = rb"\g<1>__codesign_csrf__\g<2>"
+_CSRF_MARK = b"__codesign_csrf__"
+PERSONAL_PAGE_SECONDS = 60
+
+
+def personal_page(timeout: int = PERSONAL_PAGE_SECONDS) -> Callable[..., Any]:
+    """Keep the page made for this signed-in person, by its full address, until anything
+    changes anywhere (SIGNED_IN_PAGES), or for `timeout` seconds at most (for what changes
+    with time alone: a workshop ending). Under the permission checks: the view's decorators
+    above this one run every time. Access records the view wrote (codesign/core/audit.py)
+    are written again each time the kept page is shown.
+
+    Not kept: a page with a message waiting (shown once), htmx's partial pages, anything but
+    a plain 200 answer.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            from codesign.core import audit
+
+            if (
+                request.method != "GET"
+                or not request.user.is_authenticated
+                or request.headers.get("HX-Request")
+                or len(messages.get_messages(request))
+            ):
+                return view(request, *args, **kwargs)
+            address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+            key = (
+                f"personal:{version(SIGNED_IN_PAGES)}:{request.user.pk}:"
+                f"{view.__module__}.{view.__name__}:{address}"
+            )
+            kept = cache.get(key)
+            if kept is not None:
+                content, content_type, records = kept
+                audit.replay(request.user, records)
+                token = get_token(request).encode()
+                return HttpResponse(content.replace(_CSRF_MARK, token), content_type=content_type)
+            with audit.capture() as records:
+                response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not response.has_header("Content-Disposition")
+            ):
+                content = _CSRF_FIELD.sub(_CSRF_KEPT, response.content)
+                cache.set(key, (content, response["Content-Type"], records), timeout)
             return response
 
         return wrapper

@@ -3,6 +3,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from codesign.core.cache import bump_after_change
+
 NUL = "\x00"
 
 
@@ -24,3 +26,16 @@ class NullCharacterMiddleware:
         ):
             return render(request, "400.html", status=400)
         return self.get_response(request)
+
+
+class ChangeMiddleware:
+    """Pages kept for a signed-in person (codesign/core/cache.py) are made afresh after any
+    request that may have changed something, whether or not its writes sent signals."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        bump_after_change(request)
+        return response

@@ -32,7 +32,10 @@ def team_roles(user: Any) -> frozenset[tuple[int, str]]:
         return frozenset()
     cached = getattr(user, _ROLES_CACHE, None)
     if cached is None:
-        cached = frozenset(Membership.objects.filter(user=user).values_list("programme_id", "role"))
+        # No ordering: Membership's default one would join two more tables.
+        cached = frozenset(
+            Membership.objects.filter(user=user).order_by().values_list("programme_id", "role")
+        )
         setattr(user, _ROLES_CACHE, cached)
     return cached
 

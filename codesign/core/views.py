@@ -1,17 +1,20 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from codesign.core import notices, permissions
+from codesign.core.context_processors import menu_urls
 from codesign.core.models import OutboxMessage
 from programmes.models import Programme, TeamRole
 from workshops.models import Workshop
@@ -169,3 +172,12 @@ def outbox_message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         next_url = reverse("core:messages")
     return redirect(next_url)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page, with the site's name and menu: it is made without the request's
+    context (the request is one we could not read), so nothing from it is used."""
+    content = loader.get_template("400.html").render(
+        {"site_name": settings.SITE_NAME, "menu": menu_urls()}
+    )
+    return HttpResponse(content, status=400)

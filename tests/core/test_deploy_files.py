@@ -119,6 +119,9 @@ def test_image_runs_gunicorn_as_a_non_root_user_with_static_files_collected_at_b
     assert "EXPOSE 8000" in DOCKERFILE
     assert "gunicorn codesign.wsgi:application --bind 0.0.0.0:8000" in DOCKERFILE
     assert "${GUNICORN_WORKERS:-3}" in DOCKERFILE
+    # As `make bench` measures it (bench/run.py).
+    assert "--worker-class gthread --threads" in DOCKERFILE
+    assert "${GUNICORN_THREADS:-4}" in DOCKERFILE
     assert "--access-logfile -" in DOCKERFILE
     # Secrets and local environments never go into the image.
     assert {".env", ".venv", ".git", "var", "node_modules", "staticfiles"} <= set(dockerignore)

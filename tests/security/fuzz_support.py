@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.apps import apps
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, settings
@@ -365,12 +366,25 @@ def give_authenticator(user: Any) -> Any:
     return user
 
 
+def _clear_cache() -> None:
+    """Empty this test's cache: on Redis only the keys under its own prefix
+    (tests/conftest.py), never the whole database that parallel test processes share."""
+    default = caches["default"]
+    if isinstance(default, RedisCache):
+        client = default._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{default.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        default.clear()
+
+
 @contextlib.contextmanager
 def one_example(client: Any = None) -> Iterator[None]:
     """Run one example and undo everything it did to the database, cache, outbox and the
     client's cookies."""
     cookies = copy.deepcopy(client.cookies) if client is not None else None
-    cache.clear()
+    _clear_cache()
     mail.outbox = []
     try:
         with transaction.atomic():
@@ -379,7 +393,7 @@ def one_example(client: Any = None) -> Iterator[None]:
     finally:
         if client is not None:
             client.cookies = cookies
-        cache.clear()
+        _clear_cache()
 
 
 def queued_errors(response: Any) -> list[str]:

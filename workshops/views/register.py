@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from codesign.core.cache import personal_page
 from codesign.core.refusals import refusal_text
 from feedback.services import feedback_mark_open, with_feedback_state
 from workshops import ical, services
@@ -136,6 +137,7 @@ def accept_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@personal_page()
 def my_workshops(request: HttpRequest) -> HttpResponse:
     registrations = list(
         with_feedback_state(

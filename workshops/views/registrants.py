@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from codesign.core import audit, permissions
+from codesign.core.cache import personal_page
 from codesign.core.refusals import refusal_text
 from programmes.models import Cohort, Programme, TeamRole
 from workshops import registrants as people
@@ -202,6 +203,7 @@ def _shown_groups(
 
 @require_GET
 @permissions.staff_page
+@personal_page()
 def registrants(request: HttpRequest, pk: int) -> HttpResponse:
     """Who is coming: the mix and what to arrange for everyone with a place, then the people
     themselves a page at a time, all of them or one status group (?status=)."""
