@@ -204,13 +204,17 @@ def personal_page(timeout: int = PERSONAL_PAGE_SECONDS) -> Callable[..., Any]:
             ):
                 return view(request, *args, **kwargs)
             address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = (
-                f"personal:{version(SIGNED_IN_PAGES)}:{request.user.pk}:"
-                f"{view.__module__}.{view.__name__}:{address}"
-            )
-            kept = cache.get(key)
-            if kept is not None:
-                content, content_type, records = kept
+            key = f"personal:{request.user.pk}:{view.__module__}.{view.__name__}:{address}"
+            # The scope's version and the kept page in one round trip: the page is kept with
+            # the version it was made under, and is stale once that is not the current one.
+            scope_key = _version_key(SIGNED_IN_PAGES)
+            found = cache.get_many([scope_key, key])
+            current = found.get(scope_key)
+            if current is None:
+                current = version(SIGNED_IN_PAGES)
+            kept = found.get(key)
+            if kept is not None and kept[0] == current:
+                _, content, content_type, records = kept
                 audit.replay(request.user, records)
                 token = get_token(request).encode()
                 return HttpResponse(content.replace(_CSRF_MARK, token), content_type=content_type)
@@ -223,7 +227,7 @@ def personal_page(timeout: int = PERSONAL_PAGE_SECONDS) -> Callable[..., Any]:
                 and not response.has_header("Content-Disposition")
             ):
                 content = _CSRF_FIELD.sub(_CSRF_KEPT, response.content)
-                cache.set(key, (content, response["Content-Type"], records), timeout)
+                cache.set(key, (current, content, response["Content-Type"], records), timeout)
             return response
 
         return wrapper
