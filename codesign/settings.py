@@ -206,9 +206,11 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, reading the signed-in person from the cache when it is shared
+# (KEEP_SIGNED_IN_PEOPLE, on with Redis: codesign/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "codesign.accounts.backends.ModelBackend",
+    "codesign.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -309,6 +311,7 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions live in the database; with Redis they are read from the cache too, which saves a
 # query on every signed-in page. Not with the per-process cache used without Redis: a sign-out
 # in one process would not reach another's copy.
+KEEP_SIGNED_IN_PEOPLE = env_bool("KEEP_SIGNED_IN_PEOPLE", bool(REDIS_URL))
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL

@@ -30,6 +30,9 @@ def _plain_settings(settings):
     # Sessions in the database only, as without Redis, so a page's query count is the same
     # with Redis (CI) or without (cached_db saves the session's query: tests/core/test_settings.py).
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Likewise the signed-in person read from the database every time, unless a test says
+    # otherwise (tests/accounts/test_kept_people.py).
+    settings.KEEP_SIGNED_IN_PEOPLE = False
 
 
 @pytest.fixture

@@ -38,6 +38,11 @@ def _version_key(scope: str) -> str:
     return f"version:{scope}"
 
 
+def scope_version_key(scope: str) -> str:
+    """The cache key of the scope's version, to read it with other keys in one round trip."""
+    return _version_key(scope)
+
+
 def version(scope: str) -> int:
     """The scope's current version: part of the key of anything made from its data."""
     key = _version_key(scope)

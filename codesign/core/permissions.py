@@ -19,7 +19,8 @@ from django.shortcuts import get_object_or_404
 
 from programmes.models import Membership, Programme, TeamRole
 
-_ROLES_CACHE = "_codesign_team_roles"
+# Where a person's team roles are kept on the user object for the rest of the request.
+ROLES_ATTRIBUTE = _ROLES_CACHE = "_codesign_team_roles"
 
 
 def is_site_admin(user: Any) -> bool:
@@ -37,6 +38,10 @@ def team_roles(user: Any) -> frozenset[tuple[int, str]]:
             Membership.objects.filter(user=user).order_by().values_list("programme_id", "role")
         )
         setattr(user, _ROLES_CACHE, cached)
+        # Kept with the person for the next requests (codesign/accounts/backends.py).
+        from codesign.accounts.backends import keep_roles
+
+        keep_roles(user, cached)
     return cached
 
 
