@@ -207,7 +207,7 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Accounts
 AUTH_USER_MODEL = "accounts.User"
 # Django's and allauth's, reading the signed-in person from the cache when it is shared
-# (KEEP_SIGNED_IN_PEOPLE, on with Redis: codesign/accounts/backends.py).
+# (SIGNED_IN_CACHE: codesign/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
     "codesign.accounts.backends.ModelBackend",
     "codesign.accounts.backends.AuthenticationBackend",
@@ -311,7 +311,10 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions live in the database; with Redis they are read from the cache too, which saves a
 # query on every signed-in page. Not with the per-process cache used without Redis: a sign-out
 # in one process would not reach another's copy.
-KEEP_SIGNED_IN_PEOPLE = env_bool("KEEP_SIGNED_IN_PEOPLE", bool(REDIS_URL))
+# Keep signed-in people's busiest pages, and the people themselves, in the cache between
+# changes (codesign/core/cache.py, codesign/accounts/backends.py). Only with a cache every
+# process shares (Redis): one process's own would not hear of a change made in another.
+SIGNED_IN_CACHE = env_bool("SIGNED_IN_CACHE", bool(REDIS_URL))
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL

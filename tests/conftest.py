@@ -30,9 +30,9 @@ def _plain_settings(settings):
     # Sessions in the database only, as without Redis, so a page's query count is the same
     # with Redis (CI) or without (cached_db saves the session's query: tests/core/test_settings.py).
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    # Likewise the signed-in person read from the database every time, unless a test says
-    # otherwise (tests/accounts/test_kept_people.py).
-    settings.KEEP_SIGNED_IN_PEOPLE = False
+    # Likewise signed-in pages and people made afresh every time, unless a test says
+    # otherwise (tests/core/test_personal_pages.py, tests/accounts/test_kept_people.py).
+    settings.SIGNED_IN_CACHE = False
 
 
 @pytest.fixture

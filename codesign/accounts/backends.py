@@ -5,7 +5,7 @@ roles (another: codesign/core/permissions.py). Both are kept in the cache togeth
 same version as the pages kept for people (codesign/core/cache.py, SIGNED_IN_PAGES), so any
 change anywhere (a password, a deactivation, an erasure, a team role; any POST) makes the
 next request read them afresh, and nothing is kept longer than KEPT_SECONDS. Only when the
-cache is shared (KEEP_SIGNED_IN_PEOPLE, on with Redis): a per-process cache would not hear of
+cache is shared (SIGNED_IN_CACHE, on with Redis): a per-process cache would not hear of
 a change made in another process.
 
 The usual checks still run on what is read: an inactive account gets no user, and Django
@@ -29,7 +29,7 @@ _KEPT = "_codesign_kept"
 
 
 def _shared_cache() -> bool:
-    return settings.KEEP_SIGNED_IN_PEOPLE
+    return settings.SIGNED_IN_CACHE
 
 
 def _key(user_id: Any) -> str:

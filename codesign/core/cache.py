@@ -20,6 +20,7 @@ from functools import partial, wraps
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
@@ -193,7 +194,7 @@ def personal_page(timeout: int = PERSONAL_PAGE_SECONDS) -> Callable[..., Any]:
     are written again each time the kept page is shown.
 
     Not kept: a page with a message waiting (shown once), htmx's partial pages, anything but
-    a plain 200 answer.
+    a plain 200 answer; nothing at all unless SIGNED_IN_CACHE is on (with Redis).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -202,7 +203,8 @@ def personal_page(timeout: int = PERSONAL_PAGE_SECONDS) -> Callable[..., Any]:
             from codesign.core import audit
 
             if (
-                request.method != "GET"
+                not settings.SIGNED_IN_CACHE
+                or request.method != "GET"
                 or not request.user.is_authenticated
                 or request.headers.get("HX-Request")
                 or len(messages.get_messages(request))

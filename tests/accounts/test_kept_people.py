@@ -14,7 +14,7 @@ User = get_user_model()
 
 @pytest.fixture(autouse=True)
 def _kept(settings):
-    settings.KEEP_SIGNED_IN_PEOPLE = True
+    settings.SIGNED_IN_CACHE = True
 
 
 def _sql(captured) -> str:
@@ -95,7 +95,7 @@ def test_gaining_a_team_role_takes_effect_on_the_next_request(client, patient, w
 
 
 def test_off_the_person_is_read_every_time(client, patient, settings, django_assert_num_queries):
-    settings.KEEP_SIGNED_IN_PEOPLE = False
+    settings.SIGNED_IN_CACHE = False
     client.force_login(patient)
     client.get(reverse("core:accessibility"))
 

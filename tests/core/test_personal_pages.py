@@ -19,6 +19,11 @@ from workshops.models import Registration
 Status = Registration.Status
 
 
+@pytest.fixture(autouse=True)
+def _kept(settings):
+    settings.SIGNED_IN_CACHE = True
+
+
 @pytest.fixture
 def workshop(programme):
     return WorkshopFactory(programme=programme, title="Mapping the clinic visit", capacity=1)
@@ -174,3 +179,12 @@ def test_my_workshops_is_kept_per_person_and_shows_a_new_place_at_once(client, p
     RegistrationFactory(workshop=workshop, user=patient)
 
     assert "Mapping the clinic visit" in client.get(reverse("workshops:mine")).content.decode()
+
+
+def test_off_every_view_makes_the_page(signed_in, workshop, settings):
+    settings.SIGNED_IN_CACHE = False
+    registered(workshop, "Ade")
+    signed_in.get(registrants(workshop))
+    Registration.objects.update(status=Status.CANCELLED)  # no signal, no request
+
+    assert "1 person has cancelled." in signed_in.get(registrants(workshop)).content.decode()

@@ -69,18 +69,28 @@ def test_seed_demo_refuses_to_run_on_a_production_site(tmp_path):
 
 @pytest.mark.slow_subprocess
 @pytest.mark.parametrize(
-    ("redis", "engine", "cache"),
+    ("redis", "engine", "cache", "kept"),
     [
-        ("redis://redis.example.org:6379/0", "cached_db", "codesign.core.redis_cache.RedisCache"),
-        ("", "db", "django.core.cache.backends.locmem.LocMemCache"),
+        (
+            "redis://redis.example.org:6379/0",
+            "cached_db",
+            "codesign.core.redis_cache.RedisCache",
+            "True",
+        ),
+        ("", "db", "django.core.cache.backends.locmem.LocMemCache", "False"),
     ],
 )
-def test_sessions_are_read_from_the_cache_only_when_it_is_shared(tmp_path, redis, engine, cache):
+def test_sessions_and_signed_in_pages_use_the_cache_only_when_it_is_shared(
+    tmp_path, redis, engine, cache, kept
+):
     # Without Redis each process has its own cache: a sign-out in one would not reach another.
     env = {**PRODUCTION, "REDIS_URL": redis, "VAR_DIR": str(tmp_path)}
-    code = "from django.conf import settings; print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])"
+    code = (
+        "from django.conf import settings; print(settings.SESSION_ENGINE, "
+        "settings.CACHES['default']['BACKEND'], settings.SIGNED_IN_CACHE)"
+    )
 
     result = _manage("shell", "--no-imports", "-c", code, env=env)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [f"django.contrib.sessions.backends.{engine}", cache]
+    assert result.stdout.split() == [f"django.contrib.sessions.backends.{engine}", cache, kept]
