@@ -18,10 +18,9 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 
-from codesign.core.cache import SIGNED_IN_PAGES, scope_version_key, version
+from codesign.core.cache import SIGNED_IN_PAGES, keep_current, read_current
 
 KEPT_SECONDS = 60
 # On a user read afresh: where to keep it, and under which version (see keep_roles).
@@ -39,7 +38,7 @@ def _key(user_id: Any) -> str:
 def _store(user: Any, current: int, roles: Any) -> None:
     fields = [f.attname for f in user._meta.concrete_fields]
     values = tuple(getattr(user, name) for name in fields)
-    cache.set(_key(user.pk), (current, fields, values, roles), KEPT_SECONDS)
+    keep_current(_key(user.pk), current, (fields, values, roles), KEPT_SECONDS)
 
 
 def keep_roles(user: Any, roles: frozenset[tuple[int, str]]) -> None:
@@ -56,14 +55,9 @@ class KeptUserMixin:
             return super().get_user(user_id)  # type: ignore[misc]
         from codesign.core.permissions import ROLES_ATTRIBUTE
 
-        scope_key = scope_version_key(SIGNED_IN_PAGES)
-        found = cache.get_many([scope_key, _key(user_id)])
-        current = found.get(scope_key)
-        if current is None:
-            current = version(SIGNED_IN_PAGES)
-        kept = found.get(_key(user_id))
-        if kept is not None and kept[0] == current:
-            _, fields, values, roles = kept
+        current, kept = read_current(SIGNED_IN_PAGES, _key(user_id))
+        if kept is not None:
+            fields, values, roles = kept
             user = get_user_model().from_db(DEFAULT_DB_ALIAS, fields, values)
             if roles is not None:
                 setattr(user, ROLES_ATTRIBUTE, roles)

@@ -39,11 +39,6 @@ def _version_key(scope: str) -> str:
     return f"version:{scope}"
 
 
-def scope_version_key(scope: str) -> str:
-    """The cache key of the scope's version, to read it with other keys in one round trip."""
-    return _version_key(scope)
-
-
 def version(scope: str) -> int:
     """The scope's current version: part of the key of anything made from its data."""
     key = _version_key(scope)
@@ -54,6 +49,23 @@ def version(scope: str) -> int:
             return fresh
         value = cache.get(key)
     return int(value) if value is not None else time.time_ns()  # no cache at all
+
+
+def read_current(scope: str, key: str) -> tuple[int, Any]:
+    """The scope's current version, and what `keep_current` kept under `key` if it was kept
+    under that version (None otherwise): both in one round trip."""
+    scope_key = _version_key(scope)
+    found = cache.get_many([scope_key, key])
+    current = found.get(scope_key)
+    if current is None:
+        current = version(scope)
+    kept = found.get(key)
+    return current, kept[1] if kept is not None and kept[0] == current else None
+
+
+def keep_current(key: str, current: int, value: Any, timeout: int) -> None:
+    """Keep `value` as made under version `current` of its scope (see `read_current`)."""
+    cache.set(key, (current, value), timeout)
 
 
 def _bump_now(scope: str) -> None:
@@ -212,16 +224,9 @@ def personal_page(timeout: int = PERSONAL_PAGE_SECONDS) -> Callable[..., Any]:
                 return view(request, *args, **kwargs)
             address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
             key = f"personal:{request.user.pk}:{view.__module__}.{view.__name__}:{address}"
-            # The scope's version and the kept page in one round trip: the page is kept with
-            # the version it was made under, and is stale once that is not the current one.
-            scope_key = _version_key(SIGNED_IN_PAGES)
-            found = cache.get_many([scope_key, key])
-            current = found.get(scope_key)
-            if current is None:
-                current = version(SIGNED_IN_PAGES)
-            kept = found.get(key)
-            if kept is not None and kept[0] == current:
-                _, content, content_type, records = kept
+            current, kept = read_current(SIGNED_IN_PAGES, key)
+            if kept is not None:
+                content, content_type, records = kept
                 audit.replay(request.user, records)
                 token = get_token(request).encode()
                 return HttpResponse(content.replace(_CSRF_MARK, token), content_type=content_type)
@@ -234,7 +239,7 @@ def personal_page(timeout: int = PERSONAL_PAGE_SECONDS) -> Callable[..., Any]:
                 and not response.has_header("Content-Disposition")
             ):
                 content = _CSRF_FIELD.sub(_CSRF_KEPT, response.content)
-                cache.set(key, (current, content, response["Content-Type"], records), timeout)
+                keep_current(key, current, (content, response["Content-Type"], records), timeout)
             return response
 
         return wrapper
